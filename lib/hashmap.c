@@ -1,0 +1,204 @@
+/* String interning hash table: see hashmap_internal.h. */
+#include <string.h>
+
+#include "core_internal.h"
+#include "hashmap_internal.h"
+
+void cx__hashmap_init(cx__hashmap *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void cx__hashmap_destroy(cx__hashmap *m)
+{
+    cx__free(m->slots);
+    cx__free(m->hashes);
+    cx__free(m->offsets);
+    cx__free(m->lengths);
+    cx__free(m->arena);
+    memset(m, 0, sizeof *m);
+}
+
+/* FNV-1a over 8-byte words with a final avalanche (splitmix64 finaliser):
+ * fast on short ids, well mixed in the low bits used for slots. */
+uint64_t cx__hash_bytes(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+        p += 8;
+        len -= 8;
+    }
+    while (len-- > 0)
+        h = (h ^ *p++) * 0x100000001b3ull;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h;
+}
+
+static bool key_equals(const cx__hashmap *m, uint32_t index, const void *key, size_t len)
+{
+    return m->lengths[index] == len && memcmp(m->arena + m->offsets[index], key, len) == 0;
+}
+
+static int64_t probe(const cx__hashmap *m, uint64_t hash, const void *key, size_t len, size_t *slot_out)
+{
+    size_t mask = m->slot_count - 1;
+    size_t slot = (size_t)hash & mask;
+    for (;;) {
+        uint32_t entry = m->slots[slot];
+        if (entry == 0) {
+            *slot_out = slot;
+            return -1;
+        }
+        if (m->hashes[entry - 1] == hash && key_equals(m, entry - 1, key, len))
+            return entry - 1;
+        slot = (slot + 1) & mask;
+    }
+}
+
+int64_t cx__hashmap_find(const cx__hashmap *m, const void *key, size_t len)
+{
+    if (m->count == 0)
+        return -1;
+    size_t slot;
+    return probe(m, cx__hash_bytes(key, len), key, len, &slot);
+}
+
+static int rehash(cx__hashmap *m, size_t slot_count)
+{
+    uint32_t *slots = cx__calloc(slot_count, sizeof *slots);
+    if (slots == NULL)
+        return CX_ENOMEM;
+    size_t mask = slot_count - 1;
+    for (size_t i = 0; i < m->count; i++) {
+        size_t slot = (size_t)m->hashes[i] & mask;
+        while (slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        slots[slot] = (uint32_t)i + 1;
+    }
+    cx__free(m->slots);
+    m->slots = slots;
+    m->slot_count = slot_count;
+    return CX_OK;
+}
+
+static int reserve_entries(cx__hashmap *m, size_t key_len)
+{
+    if (m->count >= UINT32_MAX - 1 || key_len > UINT32_MAX)
+        return CX_ENOMEM;
+    /* Keep the load factor under 1/2. */
+    if ((m->count + 1) * 2 > m->slot_count && rehash(m, m->slot_count ? m->slot_count * 2 : 16) != CX_OK)
+        return CX_ENOMEM;
+    if (m->count == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        uint64_t *h = cx__reallocarray(m->hashes, cap, sizeof *h);
+        if (h == NULL) return CX_ENOMEM;
+        m->hashes = h;
+        size_t *o = cx__reallocarray(m->offsets, cap, sizeof *o);
+        if (o == NULL) return CX_ENOMEM;
+        m->offsets = o;
+        uint32_t *l = cx__reallocarray(m->lengths, cap, sizeof *l);
+        if (l == NULL) return CX_ENOMEM;
+        m->lengths = l;
+        m->cap = cap;
+    }
+    void *arena = m->arena;
+    if (cx__grow(&arena, &m->arena_cap, m->arena_len + key_len + 1, 1, 256) != CX_OK)
+        return CX_ENOMEM;
+    m->arena = arena;
+    return CX_OK;
+}
+
+int cx__hashmap_intern(cx__hashmap *m, const void *key, size_t len, uint32_t *index, bool *inserted)
+{
+    uint64_t hash = cx__hash_bytes(key, len);
+    size_t slot;
+    if (m->count > 0) {
+        int64_t found = probe(m, hash, key, len, &slot);
+        if (found >= 0) {
+            *index = (uint32_t)found;
+            if (inserted) *inserted = false;
+            return CX_OK;
+        }
+    }
+    if (reserve_entries(m, len) != CX_OK)
+        return CX_ENOMEM;
+    probe(m, hash, key, len, &slot); /* slots may have moved */
+    uint32_t i = (uint32_t)m->count++;
+    m->hashes[i] = hash;
+    m->offsets[i] = m->arena_len;
+    m->lengths[i] = (uint32_t)len;
+    memcpy(m->arena + m->arena_len, key, len);
+    m->arena[m->arena_len + len] = '\0';
+    m->arena_len += len + 1;
+    m->slots[slot] = i + 1;
+    *index = i;
+    if (inserted) *inserted = true;
+    return CX_OK;
+}
+
+void cx__hashmap_pop(cx__hashmap *m)
+{
+    if (m->count == 0)
+        return;
+    uint32_t i = (uint32_t)m->count - 1;
+    size_t mask = m->slot_count - 1;
+    size_t slot = (size_t)m->hashes[i] & mask;
+    while (m->slots[slot] != i + 1)
+        slot = (slot + 1) & mask;
+    /* Backward-shift deletion keeps probe chains intact. */
+    size_t hole = slot;
+    for (size_t next = (hole + 1) & mask; m->slots[next] != 0; next = (next + 1) & mask) {
+        size_t home = (size_t)m->hashes[m->slots[next] - 1] & mask;
+        if (((next - home) & mask) >= ((next - hole) & mask)) {
+            m->slots[hole] = m->slots[next];
+            hole = next;
+        }
+    }
+    m->slots[hole] = 0;
+    m->arena_len = m->offsets[i];
+    m->count--;
+}
+
+const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len)
+{
+    if (len) *len = m->lengths[index];
+    return m->arena + m->offsets[index];
+}
+
+int cx__hashmap_copy(cx__hashmap *dst, const cx__hashmap *src)
+{
+    cx__hashmap t;
+    cx__hashmap_init(&t);
+    if (src->count > 0) {
+        t.slots = cx__reallocarray(NULL, src->slot_count, sizeof *t.slots);
+        t.hashes = cx__reallocarray(NULL, src->cap, sizeof *t.hashes);
+        t.offsets = cx__reallocarray(NULL, src->cap, sizeof *t.offsets);
+        t.lengths = cx__reallocarray(NULL, src->cap, sizeof *t.lengths);
+        t.arena = cx__malloc(src->arena_cap);
+        if (!t.slots || !t.hashes || !t.offsets || !t.lengths || !t.arena) {
+            cx__hashmap_destroy(&t);
+            return CX_ENOMEM;
+        }
+        memcpy(t.slots, src->slots, src->slot_count * sizeof *t.slots);
+        memcpy(t.hashes, src->hashes, src->count * sizeof *t.hashes);
+        memcpy(t.offsets, src->offsets, src->count * sizeof *t.offsets);
+        memcpy(t.lengths, src->lengths, src->count * sizeof *t.lengths);
+        memcpy(t.arena, src->arena, src->arena_len);
+        t.slot_count = src->slot_count;
+        t.count = src->count;
+        t.cap = src->cap;
+        t.arena_len = src->arena_len;
+        t.arena_cap = src->arena_cap;
+    }
+    *dst = t;
+    return CX_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * Open-addressing hash table from byte strings to dense indices 0..n-1, in
+ * insertion order. Keys are copied into one arena. Used to intern ids and
+ * group keys.
+ */
+#ifndef CX_HASHMAP_INTERNAL_H
+#define CX_HASHMAP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cx__hashmap {
+    uint32_t *slots;      /* index + 1, 0 = empty */
+    size_t slot_count;    /* power of two */
+    uint64_t *hashes;     /* per index */
+    size_t *offsets;      /* per index: start of key in arena */
+    uint32_t *lengths;    /* per index: key length */
+    size_t count, cap;
+    char *arena;          /* keys, each followed by a NUL */
+    size_t arena_len, arena_cap;
+} cx__hashmap;
+
+void cx__hashmap_init(cx__hashmap *m);
+void cx__hashmap_destroy(cx__hashmap *m);
+uint64_t cx__hash_bytes(const void *key, size_t len);
+/* Index of key, or -1. */
+int64_t cx__hashmap_find(const cx__hashmap *m, const void *key, size_t len);
+/* Index of key, inserting it if new (*inserted tells). CX_OK or CX_ENOMEM
+ * (map unchanged). */
+int cx__hashmap_intern(cx__hashmap *m, const void *key, size_t len, uint32_t *index, bool *inserted);
+/* Removes the most recently inserted key (undo of an intern). */
+void cx__hashmap_pop(cx__hashmap *m);
+const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len);
+/* Copies a map (for transactional updates). */
+int cx__hashmap_copy(cx__hashmap *dst, const cx__hashmap *src);
+
+#endif
