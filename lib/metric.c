@@ -479,39 +479,15 @@ static int report_first_bad(const cx_metric *m, const double *values, const doub
     return cx__error(CX_ERANGE, "a value in the batch is out of range");
 }
 
-/*
- * Unweighted scale answers: count into four interleaved local histograms
- * (so consecutive equal scores do not wait on each other's increments),
- * checking each value on the way; only a batch that passes whole is added.
- */
+/* Unweighted scale answers: counted and checked in one pass
+ * (metric_count.c); only a batch that passes whole is added. */
 static int scale_add_many(cx_metric *m, const double *values, size_t n)
 {
-    uint64_t local[4][CX__MAX_SCALE_POINTS];
-    memset(local, 0, sizeof local);
-    const double lo = m->lo, span = m->hi - m->lo;
-    bool bad = false;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        for (int j = 0; j < 4; j++) {
-            double t = values[i + j] - lo;
-            /* NaN fails the range test; the cast is only done in range. */
-            bool in_range = t >= 0 && t <= span;
-            int b = in_range ? (int)t : 0;
-            bad |= !in_range | ((double)b != t);
-            local[j][b]++;
-        }
-    }
-    for (; i < n; i++) {
-        double t = values[i] - lo;
-        bool in_range = t >= 0 && t <= span;
-        int b = in_range ? (int)t : 0;
-        bad |= !in_range | ((double)b != t);
-        local[0][b]++;
-    }
-    if (bad)
+    uint64_t counts[CX__MAX_SCALE_POINTS] = { 0 };
+    if (!cx__count_scale(values, n, m->lo, (int)m->nbins, counts))
         return report_first_bad(m, values, NULL, n);
     for (uint32_t b = 0; b < m->nbins; b++)
-        m->bins[b].n1 += local[0][b] + local[1][b] + local[2][b] + local[3][b];
+        m->bins[b].n1 += counts[b];
     return CX_OK;
 }
 

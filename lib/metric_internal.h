@@ -56,6 +56,12 @@ double cx__metric_total_weight(const cx_metric *m);
 uint64_t cx__metric_count(const cx_metric *m);
 /* Respondent score of a CX Index bin, in points -100..100. */
 double cx__cxi_bin_score(const cx_metric *m, uint32_t bin);
+/* Adds the counts of n answers on the integer scale lo .. lo + points - 1
+ * to bins[0 .. points - 1], checking each; returns false, leaving bins
+ * unchanged, when any value is outside the scale, fractional or NaN. */
+bool cx__count_scale(const double *values, size_t n, double lo, int points, uint64_t *bins);
+/* The portable kernel on its own (cx__count_scale picks SIMD when it can). */
+bool cx__count_scale_portable(const double *values, size_t n, double lo, int points, uint64_t *bins);
 /* Number of the z quantile for a two-sided interval. */
 double cx__z_for_confidence(double confidence);
 

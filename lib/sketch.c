@@ -150,6 +150,8 @@ int cx__sketch_add_many(cx__sketch *s, const double *v, size_t n)
             return CX_ENOMEM; /* earlier values stay added: callers work on a copy */
         uint64_t room = total_capacity(s->k, s->nlevels) - s->total_len;
         size_t run = n - i < room ? n - i : (size_t)room;
+        if (run == 0)
+            continue; /* compress_once made room on the next pass */
         cx__sketch_level *l0 = &s->levels[0];
         if (reserve(l0, (uint64_t)l0->len + run) != CX_OK)
             return CX_ENOMEM;
@@ -240,7 +242,8 @@ static int sorted_view(const cx__sketch *s, weighted_item **out, size_t *count)
     /* Sort level 0 on its own, then merge levels pairwise by walking
      * cursors: levels >= 1 are already sorted. */
     const cx__sketch_level *l0 = &s->levels[0];
-    memcpy(values, l0->items, l0->len * sizeof(double));
+    if (l0->len)
+        memcpy(values, l0->items, l0->len * sizeof(double));
     cx__sort_doubles(values, l0->len);
     uint32_t cursor[CX__SKETCH_MAX_LEVELS] = { 0 };
     for (size_t out_i = 0; out_i < total; out_i++) {

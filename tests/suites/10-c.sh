@@ -1,6 +1,6 @@
 # The meson test suites of the default build: C unit and API tests, header
 # checks, export and ABI checks, docs.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/suite-lib.bash"
 log=$(mktemp)
 meson test -C "$CX_BUILD" --print-errorlogs --num-processes 2 >"$log" 2>&1 || tail -n 80 "$log"
 rm -f "$log"

@@ -1,5 +1,5 @@
 # The C suites again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/suite-lib.bash"
 dir="$CX_BUILD-asan"
 if ! cx_build "$dir" -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Ddocs=disabled; then
     echo "suite: sanitizers passed=0 failed=1"
