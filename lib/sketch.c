@@ -9,12 +9,21 @@
 #define MIN_LEVEL_CAP 8u
 #define RNG_SEED 0x9E3779B97F4A7C15ull
 
+static uint64_t total_capacity(uint32_t k, uint32_t nlevels);
+
+/* Changes the number of levels, which redistributes the capacities. */
+static void set_levels(cx__sketch *s, uint32_t nlevels)
+{
+    s->nlevels = nlevels;
+    s->capacity = total_capacity(s->k, nlevels);
+}
+
 void cx__sketch_init(cx__sketch *s, uint32_t k)
 {
     memset(s, 0, sizeof *s);
     s->k = k;
-    s->nlevels = 1;
     s->rng = RNG_SEED;
+    set_levels(s, 1);
 }
 
 void cx__sketch_destroy(cx__sketch *s)
@@ -115,7 +124,7 @@ static int compress_once(cx__sketch *s)
         if (reserve(up, (uint64_t)up->len + s->levels[h].len / 2) != CX_OK)
             return CX_ENOMEM;
         if (h + 1 == s->nlevels)
-            s->nlevels++;
+            set_levels(s, s->nlevels + 1);
         compact_level(s, h);
         return CX_OK;
     }
@@ -124,7 +133,7 @@ static int compress_once(cx__sketch *s)
 
 static bool is_full(const cx__sketch *s)
 {
-    return s->total_len >= total_capacity(s->k, s->nlevels);
+    return s->total_len >= s->capacity;
 }
 
 int cx__sketch_add(cx__sketch *s, double v)
@@ -148,7 +157,7 @@ int cx__sketch_add_many(cx__sketch *s, const double *v, size_t n)
     while (i < n) {
         if (is_full(s) && compress_once(s) != CX_OK)
             return CX_ENOMEM; /* earlier values stay added: callers work on a copy */
-        uint64_t room = total_capacity(s->k, s->nlevels) - s->total_len;
+        uint64_t room = s->capacity - s->total_len;
         size_t run = n - i < room ? n - i : (size_t)room;
         if (run == 0)
             continue; /* compress_once made room on the next pass */
@@ -204,9 +213,9 @@ int cx__sketch_merge(cx__sketch *dst, const cx__sketch *src)
         work.total_len += from->len;
     }
     if (src->nlevels > work.nlevels)
-        work.nlevels = src->nlevels;
+        set_levels(&work, src->nlevels);
     work.n += src->n;
-    while (work.total_len > total_capacity(work.k, work.nlevels)) {
+    while (work.total_len > work.capacity) {
         if (compress_once(&work) != CX_OK)
             goto nomem;
     }
@@ -365,7 +374,7 @@ int cx__sketch_read(cx__reader *r, cx__sketch *s, const char *what)
         return cx__error(CX_EFORMAT, "%s: sketch has %u levels or a zero generator state", what, nlevels);
     cx__sketch_init(s, k);
     s->rng = rng;
-    s->nlevels = nlevels;
+    set_levels(s, nlevels);
     uint64_t weight = 0;
     for (uint32_t h = 0; h < nlevels; h++) {
         int rc = read_level(r, s, h, what);
@@ -380,7 +389,7 @@ int cx__sketch_read(cx__reader *r, cx__sketch *s, const char *what)
         }
         weight += len << h;
     }
-    if (weight != n || s->total_len > total_capacity(k, nlevels)) {
+    if (weight != n || s->total_len > s->capacity) {
         cx__sketch_destroy(s);
         return cx__error(CX_EFORMAT, "%s: sketch sizes are inconsistent (weights sum to %llu, count %llu)", what,
                          (unsigned long long)weight, (unsigned long long)n);

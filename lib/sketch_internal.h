@@ -34,6 +34,7 @@ typedef struct cx__sketch {
     uint64_t n;     /* items added (sum of weights) */
     uint64_t rng;   /* xorshift64* state */
     uint64_t total_len;
+    uint64_t capacity; /* total capacity for nlevels levels (cached) */
 } cx__sketch;
 
 void cx__sketch_init(cx__sketch *s, uint32_t k);
