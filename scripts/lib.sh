@@ -32,9 +32,9 @@ cx_install_packages() {
     fi
     cx_log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/cx-apt.log 2>&1; then
-        apt-get update >>/tmp/cx-apt.log 2>&1 || true
-        apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/cx-apt.log 2>&1 || {
+    if ! apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >/tmp/cx-apt.log 2>&1; then
+        apt-get -o DPkg::Lock::Timeout=600 update >>/tmp/cx-apt.log 2>&1 || true
+        apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >>/tmp/cx-apt.log 2>&1 || {
             tail -20 /tmp/cx-apt.log >&2
             return 1
         }
