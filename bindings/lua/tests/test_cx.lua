@@ -1,0 +1,163 @@
+-- Tests of the Lua binding. Expected figures are quoted from
+-- tests/reference/metric_reference.py (numpy/scipy/statsmodels) or computed
+-- by hand where stated; the binding must return the C library's figures.
+-- Run: LUA_CPATH="build/bindings/lua/?.so" lua5.4 bindings/lua/tests/test_cx.lua
+local cx = require("cx")
+
+local passed, failed = 0, 0
+local function test(name, fn)
+  local ok, err = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    print("FAIL " .. name .. ": " .. tostring(err))
+  end
+end
+
+local function close(a, b, tol)
+  assert(math.abs(a - b) <= (tol or 1e-9), string.format("%.15g is not %.15g", a, b))
+end
+
+local function raises(fn, name, fragment)
+  local ok, err = pcall(fn)
+  assert(not ok, "expected an error")
+  assert(type(err) == "table" and err.name == name, "expected " .. name .. ", got " .. tostring(err))
+  if fragment then
+    assert(err.message:find(fragment, 1, true), "message '" .. err.message .. "' lacks '" .. fragment .. "'")
+  end
+  return err
+end
+
+local NPS_A = { 9, 10, 7, 0, 3, 10, 8, 6, 9, 5 }
+
+test("nps matches the reference", function()
+  local m = cx.metric("nps")
+  m:add_many(NPS_A)
+  local r = m:result()
+  -- ref nps_A: value 0, SE 28.2842712475, CI +/-46.4693439677
+  assert(r.kind == "nps" and r.count == 10)
+  close(r.value, 0, 1e-12)
+  close(r.std_error, 28.2842712475)
+  close(r.ci_low, -46.4693439677)
+  close(r.ci_high, 46.4693439677)
+  close(r.promoters, 0.4, 1e-15)
+end)
+
+test("options reach C", function()
+  local m = cx.metric("nps", { ci_method = "wald" })
+  m:add_many(NPS_A)
+  close(m:result().ci_low, -55.436152974, 1e-8) -- ref nps_A_wald
+  local c = cx.metric("csat", { variant = "mean" })
+  for _, v in ipairs({ 5, 5, 4, 1 }) do c:add(v) end
+  close(c:result().value, 3.75) -- by hand: 15 / 4
+  local t = cx.metric("csat", { scale_min = 1, scale_max = 10 })
+  t:add_many({ 10, 9, 8, 1 })
+  close(t:result().value, 50) -- top-two box 9..10: 2 of 4
+  assert(not pcall(cx.metric, "nps", { variant = "mean" })) -- NPS has no variants
+end)
+
+test("weights", function()
+  local m = cx.metric("nps")
+  m:add_many({ 10, 9, 8, 7, 6, 0, 10, 3 }, { 1.0, 2.0, 0.5, 1.5, 1.0, 3.0, 2.0, 1.0 })
+  close(m:result().effective_n, 6.4) -- ref nps_weighted
+  close(m:result().std_error, 36.0843918244)
+  m:add(9, 2)
+  close(m:result().weight, 14)
+end)
+
+test("errors carry the C message", function()
+  local m = cx.metric("nps")
+  local e = raises(function() m:add(11) end, "ERANGE", "score 11 is outside the NPS scale 0..10")
+  assert(e.code == -3)
+  assert(tostring(e) == "cx: ERANGE: score 11 is outside the NPS scale 0..10")
+  raises(function() m:add_many({ 1, 2, 12 }) end, "ERANGE", "values[2]")
+  raises(function() m:result() end, "EEMPTY")
+  raises(function() m:add(0 / 0) end, "ERANGE")
+  assert(not pcall(cx.metric, "promoters"))
+  assert(not pcall(m.add_many, m, { 1, "x" }))
+end)
+
+test("durations and quantiles", function()
+  local d = cx.metric("duration")
+  d:add_many({ 600, 30, 7200, 45, 60, 240, 90, 120, 86400, 150, 180, 300, 900, 1200, 3600 })
+  local r = d:result()
+  assert(r.value == 240 and r.ci_low == 90 and r.ci_high == 1200) -- ref duration
+  close(d:quantile(0.9), 5760)
+  raises(function() d:quantile(1.5) end, "ERANGE")
+end)
+
+test("cx index", function()
+  local m = cx.metric("cxi")
+  for _, t in ipairs({ { 5, 4, 3 }, { 2, 2, 1 }, { 4, 5, 5 }, { 3, 3, 4 }, { 1, 4, 5 }, { 5, 5, 5 } }) do
+    m:add_cxi(t[1], t[2], t[3])
+  end
+  close(m:result().value, 38.8888888889) -- ref cxi
+  raises(function() m:add_cxi(5, 6, 5) end, "ERANGE", "ease answer 6")
+end)
+
+test("compare, merge, clone, blobs", function()
+  local b, c = cx.metric("nps"), cx.metric("nps")
+  local function fill(m, spec)
+    for i = 1, #spec, 2 do for _ = 1, spec[i + 1] do m:add(spec[i]) end end
+  end
+  fill(b, { 10, 30, 9, 25, 8, 20, 7, 10, 6, 8, 3, 7 })
+  fill(c, { 10, 20, 9, 20, 8, 20, 7, 15, 5, 15, 1, 10 })
+  local cmp = b:compare(c)
+  assert(cmp.method == "net_z")
+  close(cmp.p_value, 0.0226370801021, 1e-11) -- ref nps_compare_B_C
+  local merged = b:clone():merge(c)
+  assert(merged:result().count == 200)
+  local blob = merged:serialize()
+  assert(blob:sub(1, 4) == "CXMT")
+  assert(cx.deserialize(blob):result().value == merged:result().value)
+  raises(function() cx.deserialize(blob:sub(1, -2)) end, "EFORMAT", "checksum")
+  raises(function() b:merge(cx.metric("csat")) end, "ESTATE", "kinds differ")
+  assert(b:kind() == "nps")
+end)
+
+test("close is idempotent; __close and __gc free", function()
+  local m = cx.metric("fcr")
+  m:add(1)
+  m:close()
+  m:close()
+  assert(not pcall(m.add, m, 1))
+  assert(tostring(m) == "cx.metric (closed)")
+  do
+    local scoped <close> = cx.metric("fcr")
+    scoped:add(0)
+  end
+  for _ = 1, 1000 do cx.metric("duration"):add(1) end
+  collectgarbage()
+end)
+
+test("groups", function()
+  local DAY = 86400000
+  local monday = 20780 * DAY -- 2026-11-23, ISO week 48 (Python: date(2026,11,23).isocalendar())
+  local g = cx.group("nps", { period = "iso_week", min_count = 2 })
+  g:add("web", 10, monday)
+  g:add("web", 9, monday + DAY)
+  g:add("app", 3, monday)
+  g:add_many({ 8, 7, 6 }, { "web", "web", "app" }, { monday + 7 * DAY, monday + 8 * DAY, monday })
+  assert(#g == 3 and g:count() == 3)
+  local e = g:entries()
+  assert(e[1].segment == "app" and e[1].period_label == "2026-W48" and e[1].count == 2)
+  assert(e[2].segment == "web" and e[2].result.value == 100)
+  assert(e[3].period_label == "2026-W49" and e[3].result.value == 0)
+  assert(g:total():result().count == 6)
+  local back = cx.group_deserialize(g:serialize())
+  assert(#back == 3)
+  raises(function() g:add_many({ 1, 20 }, { "x", "x" }, { 0, 0 }) end, "ERANGE", "values[1]")
+  assert(#g == 3)
+  local small = cx.group("csat", { min_count = 5 })
+  small:add("x", 5)
+  assert(small:entries()[1].suppressed and small:entries()[1].result == nil)
+end)
+
+test("version", function()
+  assert(cx.version():match("^%d+%.%d+%.%d+$"))
+  assert(cx._VERSION == cx.version())
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1)
