@@ -1,4 +1,4 @@
-# Installs libcx into a temporary root and builds the examples against the
+# Installs libcx into a temporary prefix and builds the examples against the
 # installed copy with pkg-config, as a user of the library would.
 . "$(dirname "$0")/suite-lib.bash"
 passed=0 failed=0
@@ -13,13 +13,18 @@ check() { # check NAME COMMAND...
 }
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-check "meson install" meson install -C "$CX_BUILD" --destdir "$dest" --no-rebuild --quiet
-pc=$(find "$dest" -name libcx.pc | head -n 1)
-libdir=$(dirname "$(find "$dest" -name 'libcx.so.1' | head -n 1)")
-export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$dest"
+prefix="$dest/prefix"
+# A library-only build configured for a temporary prefix, installed there.
+check "configure for prefix $prefix" meson setup "$dest/build" "$CX_ROOT" --prefix "$prefix" \
+    -Dtests=false -Dbench=false -Dexamples=false -Dpython=disabled -Dlua=disabled -Ddocs=disabled
+check "build" ninja -C "$dest/build"
+check "meson install" meson install -C "$dest/build" --quiet
+pc=$(find "$prefix" -name libcx.pc | head -n 1)
+libdir=$(dirname "$(find "$prefix" -name 'libcx.so.1' | head -n 1)")
+export PKG_CONFIG_PATH=$(dirname "$pc")
 check "pkg-config finds libcx" pkg-config --exists libcx
 check "soname is libcx.so.1" bash -c "readelf -d '$libdir/libcx.so.1' | grep -q 'SONAME.*libcx.so.1'"
-incdir="$dest$(PKG_CONFIG_SYSROOT_DIR= pkg-config --variable=includedir libcx)"
+incdir="$(pkg-config --variable=includedir libcx)"
 check "headers installed" test -f "$incdir/cx/cx.h" -a -f "$incdir/cx/version.h" -a -f "$incdir/cx/metric.h"
 for src in "$CX_ROOT"/examples/*.c; do
     name=$(basename "$src" .c)
