@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cx/common.h"
 
@@ -54,6 +55,15 @@ int cx__buffer_printf(cx_buffer *buf, const char *fmt, ...) CX__PRINTF(2, 3);
 
 /* Checks a caller's struct version: 1..current, else CX_EINVAL/CX_EVERSION. */
 int cx__check_version(unsigned int version, unsigned int current, const char *what);
+
+/*
+ * Copies a result struct to a caller who passed `version`: only the bytes
+ * of that version are written, so a caller compiled against older headers
+ * (a smaller struct) is never written past its end. `sizes[v - 1]` is the
+ * size of version v (offsetof the first field added after it, or sizeof).
+ */
+#define CX__COPY_VERSIONED(dst, src, sizes) \
+    memcpy((dst), (src), (sizes)[(dst)->version - 1])
 
 /* True when `s` (length n) is valid UTF-8 (no overlongs, surrogates or
  * code points above U+10FFFF); *bad_offset receives the first bad byte. */

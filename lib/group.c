@@ -536,7 +536,8 @@ int cx_group_get(cx_group_entry *out, cx_group *g, size_t index)
     e.count = cx__metric_count(g->metrics[k]);
     e.suppressed = is_suppressed(g, g->metrics[k]);
     e.metric = e.suppressed ? NULL : g->metrics[k];
-    *out = e;
+    static const size_t sizes[] = { sizeof(cx_group_entry) }; /* per version */
+    CX__COPY_VERSIONED(out, &e, sizes);
     return CX_OK;
 }
 

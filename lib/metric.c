@@ -368,9 +368,10 @@ int cx_metric_get_options(cx_metric_options *out, const cx_metric *m)
     int rc = cx__check_version(out->version, CX_METRIC_OPTIONS_VERSION, "cx_metric_options");
     if (rc != CX_OK)
         return rc;
-    unsigned int version = out->version;
-    *out = m->opts; /* version 1 is the whole struct */
-    out->version = version;
+    static const size_t sizes[] = { sizeof(cx_metric_options) }; /* per version */
+    cx_metric_options copy = m->opts;
+    copy.version = out->version;
+    CX__COPY_VERSIONED(out, &copy, sizes);
     return CX_OK;
 }
 

@@ -244,7 +244,8 @@ int cx_metric_get_result(const cx_metric *m, cx_metric_result *out)
         else
             mean_result(m, &s, m->opts.confidence, &r);
     }
-    *out = r; /* version 1 is the whole struct */
+    static const size_t sizes[] = { sizeof(cx_metric_result) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
@@ -392,6 +393,7 @@ int cx_metric_compare(const cx_metric *a, const cx_metric *b, cx_comparison *out
         return cx__nomem("comparing medians");
     if (rc != CX_OK)
         return rc;
-    *out = c;
+    static const size_t sizes[] = { sizeof(cx_comparison) }; /* per version */
+    CX__COPY_VERSIONED(out, &c, sizes);
     return CX_OK;
 }
