@@ -98,8 +98,18 @@ static int check_options(cx_metric_kind kind, const cx_metric_options *stored, c
 {
     if (cx__metric_resolve_options(kind, stored, resolved) != CX_OK)
         return cx__error(CX_EFORMAT, WHAT ": stored options are invalid (%s)", cx_last_error());
-    bool same = resolved->confidence == stored->confidence && resolved->variant == stored->variant
-                && resolved->ci_method == stored->ci_method && resolved->sketch_k == stored->sketch_k;
+    /* Bit for bit: a NaN with another payload, or a default left unresolved,
+     * is not what a writer produces. */
+    const double *a[] = { &resolved->confidence, &resolved->scale_min, &resolved->scale_max, &resolved->threshold,
+                          &resolved->low_threshold, &resolved->item_weights[0], &resolved->item_weights[1],
+                          &resolved->item_weights[2] };
+    const double *b[] = { &stored->confidence, &stored->scale_min, &stored->scale_max, &stored->threshold,
+                          &stored->low_threshold, &stored->item_weights[0], &stored->item_weights[1],
+                          &stored->item_weights[2] };
+    bool same = resolved->variant == stored->variant && resolved->ci_method == stored->ci_method
+                && resolved->sketch_k == stored->sketch_k;
+    for (size_t i = 0; i < sizeof a / sizeof *a && same; i++)
+        same = memcmp(a[i], b[i], sizeof(double)) == 0;
     if (!same)
         return cx__error(CX_EFORMAT, WHAT ": stored options are not in resolved form");
     return CX_OK;
