@@ -4,6 +4,7 @@
  * the scoring entry points.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core_internal.h"
@@ -210,7 +211,7 @@ static int set_override(cx__lex_table *t, const char *key, size_t len, uint32_t 
     cx__lex_entry *e = &t->entries[index];
     for (int32_t o = e->override; o >= 0; o = t->overrides[o].next) {
         if (t->overrides[o].aspect == aspect) {
-            t->overrides[o].valence = (float)valence;
+            t->overrides[o].valence = valence;
             return CX_OK;
         }
     }
@@ -218,7 +219,7 @@ static int set_override(cx__lex_table *t, const char *key, size_t len, uint32_t 
     if (cx__grow(&p, &t->overrides_cap, t->override_count + 1, sizeof *t->overrides, 8) != CX_OK)
         return cx__nomem("adding an override");
     t->overrides = p;
-    t->overrides[t->override_count] = (cx__override){ e->override, aspect, (float)valence };
+    t->overrides[t->override_count] = (cx__override){ e->override, aspect, valence };
     e->override = (int32_t)t->override_count++;
     return CX_OK;
 }
@@ -257,7 +258,11 @@ static int add_aspect_term(cx__lex_table *t, cx__tokens *ws, int16_t aspect, con
     uint32_t tokens;
     int rc = cx__lex_term_key(ws, term, &key, &len, &tokens);
     if (rc != CX_OK)
-        return cx__error(rc, "terms[%zu]: %s", i, cx_last_error());
+    {
+        char where[32];
+        snprintf(where, sizeof where, "terms[%zu]", i);
+        return cx__error_at(rc, where);
+    }
     uint32_t index;
     if ((rc = cx__lex_table_intern(t, key, len, tokens, CX__LEX_ASPECT, &index)) != CX_OK)
         return rc;

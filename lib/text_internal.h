@@ -114,9 +114,9 @@ enum {
                             | CX__LEX_CONTRAST | CX__LEX_CONCESSION | CX__LEX_OVERRIDE)
 
 typedef struct cx__lex_entry {
-    float valence;
-    float boost_before;  /* + intensifier, - dampener */
-    float boost_after;
+    double valence;
+    double boost_before; /* + intensifier, - dampener */
+    double boost_after;
     uint16_t flags;
     int16_t aspect;      /* -1: none */
     int32_t override;    /* first override, -1: none */
@@ -126,7 +126,7 @@ typedef struct cx__lex_entry {
 typedef struct cx__override {
     int32_t next;    /* -1 ends the list */
     int16_t aspect;  /* -1: everywhere */
-    float valence;
+    double valence;
 } cx__override;
 
 typedef struct cx__lex_table {
@@ -156,6 +156,8 @@ int cx__lex_table_add(cx__lex_table *t, cx__tokens *ws, cx__row_kind kind, const
 /* Interns a key with flags, creating prefixes; returns the entry index. */
 int cx__lex_table_intern(cx__lex_table *t, const char *key, size_t len, uint32_t tokens, uint16_t flags,
                          uint32_t *index_out);
+/* Prefixes this thread's last message with `where` ("vi.tsv:12: ..."). */
+int cx__error_at(int code, const char *where);
 int cx__lex_table_aspect_id(cx__lex_table *t, const char *name, bool create, int16_t *id_out);
 
 struct cx_lexicon {

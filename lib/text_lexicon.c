@@ -20,6 +20,13 @@
 #define LEXICON_FILE_MAX (64u * 1024u * 1024u)
 #define BOOST_MAX 2.0
 
+int cx__error_at(int code, const char *where)
+{
+    char message[512];
+    snprintf(message, sizeof message, "%s", cx_last_error()); /* the message buffer is about to be rewritten */
+    return cx__error(code, "%s: %s", where, message);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 void cx__lex_table_init(cx__lex_table *t)
@@ -213,7 +220,7 @@ static int add_emoticon(cx__lex_table *t, const char *term, double value, const 
     uint32_t index;
     int rc = cx__lex_table_intern(t, term, n, 1, CX__LEX_VALENCE | CX__LEX_EMOTICON, &index);
     if (rc == CX_OK)
-        t->entries[index].valence = (float)value;
+        t->entries[index].valence = value;
     return rc;
 }
 
@@ -261,7 +268,7 @@ int cx__lex_table_add(cx__lex_table *t, cx__tokens *ws, cx__row_kind kind, const
     size_t len;
     uint32_t tokens;
     if ((rc = cx__lex_term_key(ws, term, &key, &len, &tokens)) != CX_OK)
-        return cx__error(rc, "%s: %s", where, cx_last_error());
+        return cx__error_at(rc, where);
     uint16_t flag = kind_flag(kind);
     const cx__lex_entry *old = cx__lex_find(t, key, len);
     if (old != NULL && (old->flags & flag)) {
@@ -271,17 +278,17 @@ int cx__lex_table_add(cx__lex_table *t, cx__tokens *ws, cx__row_kind kind, const
     }
     int16_t aspect = -1;
     if (kind == CX__ROW_ASPECT && (rc = cx__lex_table_aspect_id(t, text, true, &aspect)) != CX_OK)
-        return cx__error(rc, "%s: %s", where, cx_last_error());
+        return cx__error_at(rc, where);
     uint32_t index;
     if ((rc = cx__lex_table_intern(t, key, len, tokens, flag, &index)) != CX_OK)
         return rc;
     cx__lex_entry *e = &t->entries[index];
     switch (kind) {
-    case CX__ROW_WORD: case CX__ROW_SERVICE: e->valence = (float)value; break;
-    case CX__ROW_INTENSIFIER: e->boost_before = (float)value; break;
-    case CX__ROW_DAMPENER: e->boost_before = (float)-value; break;
-    case CX__ROW_INTENSIFIER_AFTER: e->boost_after = (float)value; break;
-    case CX__ROW_DAMPENER_AFTER: e->boost_after = (float)-value; break;
+    case CX__ROW_WORD: case CX__ROW_SERVICE: e->valence = value; break;
+    case CX__ROW_INTENSIFIER: e->boost_before = value; break;
+    case CX__ROW_DAMPENER: e->boost_before = -value; break;
+    case CX__ROW_INTENSIFIER_AFTER: e->boost_after = value; break;
+    case CX__ROW_DAMPENER_AFTER: e->boost_after = -value; break;
     case CX__ROW_ASPECT: e->aspect = aspect; break;
     default: break;
     }
@@ -357,25 +364,26 @@ int cx_lexicon_new_default(cx_lexicon **out)
     return CX_OK;
 }
 
-/* Locale-independent decimal: [+-]digits[.digits]. */
+/* Locale-independent decimal: [+-]digits[.digits], at most 15 digits, read
+ * as an integer over a power of ten so that "0.3" is the double nearest 0.3. */
 static bool parse_decimal(const char *s, double *out)
 {
     const char *p = s;
-    double sign = 1, v = 0, scale = 1;
-    bool digits = false;
+    double sign = 1, mantissa = 0, scale = 1;
+    int digits = 0;
     if (*p == '+' || *p == '-')
         sign = *p++ == '-' ? -1 : 1;
-    for (; *p >= '0' && *p <= '9'; p++, digits = true)
-        v = v * 10 + (*p - '0');
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        mantissa = mantissa * 10 + (*p - '0');
     if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, digits = true) {
-            scale /= 10;
-            v += (*p - '0') * scale;
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+            mantissa = mantissa * 10 + (*p - '0');
+            scale *= 10;
         }
     }
-    if (!digits || *p != '\0' || p - s > 24)
+    if (digits == 0 || digits > 15 || *p != '\0')
         return false;
-    *out = sign * v;
+    *out = sign * (mantissa / scale);
     return true;
 }
 
