@@ -18,19 +18,35 @@
 #include "core_internal.h"
 #include "text_internal.h"
 
-enum { C_OTHER = 0, C_SPACE, C_ALPHA, C_DIGIT, C_PUNCT };
+enum { C_OTHER = 0, C_SPACE, C_ALPHA, C_DIGIT, C_PUNCT, C_UPPER };
+
+/* Classes of the ASCII bytes (C_UPPER: an upper-case letter); bytes from
+ * 0x80 are C_OTHER here and decoded separately. */
+#define ROW_CONTROL C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER
+#define ROW_HIGH ROW_CONTROL, ROW_CONTROL
+static const unsigned char byte_class[256] = {
+    C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER, C_OTHER,   /* 0x00 */
+    C_OTHER, C_SPACE, C_PUNCT, C_SPACE, C_SPACE, C_SPACE, C_OTHER, C_OTHER,   /* \t \n \v \f \r */
+    ROW_CONTROL, ROW_CONTROL,                                                 /* 0x10 */
+    C_SPACE, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT,   /* space ! " # $ % & ' */
+    C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT,   /* ( ) * + , - . / */
+    C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT, C_DIGIT,   /* 0-7 */
+    C_DIGIT, C_DIGIT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT,   /* 8 9 : ; < = > ? */
+    C_PUNCT, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER,   /* @ A-G */
+    C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER,   /* H-O */
+    C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER, C_UPPER,   /* P-W */
+    C_UPPER, C_UPPER, C_UPPER, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT,   /* X Y Z [ \ ] ^ _ */
+    C_PUNCT, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,   /* ` a-g */
+    C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,   /* h-o */
+    C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA, C_ALPHA,   /* p-w */
+    C_ALPHA, C_ALPHA, C_ALPHA, C_PUNCT, C_PUNCT, C_PUNCT, C_PUNCT, C_OTHER,   /* x y z { | } ~ DEL */
+    ROW_HIGH, ROW_HIGH, ROW_HIGH, ROW_HIGH, ROW_HIGH, ROW_HIGH, ROW_HIGH, ROW_HIGH,
+};
 
 static int ascii_class(unsigned char c)
 {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
-        return C_SPACE;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return C_ALPHA;
-    if (c >= '0' && c <= '9')
-        return C_DIGIT;
-    if (c == '\n' || (c > ' ' && c < 0x7F))
-        return C_PUNCT;
-    return C_OTHER; /* other control characters: separators */
+    int k = byte_class[c];
+    return k == C_UPPER ? C_ALPHA : k;
 }
 
 void cx__tokens_init(cx__tokens *ws)
@@ -81,6 +97,8 @@ static int grow_array(void **items, size_t *cap, size_t need, size_t size, const
 
 static int reserve_norm(cx__tokens *ws, size_t extra)
 {
+    if (CX__LIKELY(ws->norm_len + extra + 1 <= ws->norm_cap))
+        return CX_OK;
     void *p = ws->norm;
     int rc = grow_array(&p, &ws->norm_cap, ws->norm_len + extra + 1, 1, ws->inline_norm);
     ws->norm = p;
@@ -199,6 +217,22 @@ static void scan_word(const unsigned char *p, size_t n, size_t i, word_scan *w)
     w->digits_only = true;
     w->upper = w->lower = 0;
     for (;;) {
+        /* The fast path: a run of ASCII letters and digits. */
+        while (i < n) {
+            int k = byte_class[p[i]];
+            if (k != C_ALPHA && k != C_UPPER && k != C_DIGIT)
+                break;
+            w->digits_only &= k == C_DIGIT;
+            w->upper += k == C_UPPER;
+            w->lower += k == C_ALPHA;
+            i++;
+        }
+        if (i >= n)
+            break;
+        unsigned char next_byte = p[i];
+        if (next_byte < 0x80 && next_byte != '\'' && next_byte != '-'
+            && !(w->digits_only && (next_byte == '.' || next_byte == ',')))
+            break; /* a space or punctuation ends the word */
         int len;
         int32_t cp = peek(p, n, i, &len);
         if (len == 0)
@@ -390,6 +424,17 @@ static size_t match_emoticon(const cx__lex_table *t, const unsigned char *p, siz
     }
     if (!symbol || j - i > EMOTICON_MAX)
         return 0;
+    /* "great," or "minutes." hold no symbol but their trailing punctuation:
+     * no emoticon has that shape, so skip the lookups. */
+    size_t core = j;
+    while (core > i && (p[core - 1] == '.' || p[core - 1] == ',' || p[core - 1] == '!' || p[core - 1] == '?'
+                        || p[core - 1] == ';'))
+        core--;
+    bool core_symbol = false;
+    for (size_t k = i; k < core; k++)
+        core_symbol |= ascii_class(p[k]) == C_PUNCT;
+    if (!core_symbol && core > i)
+        return 0;
     for (size_t len = j - i; len >= 2; len--) {
         const cx__lex_entry *e = cx__lex_find(t, (const char *)p + i, len);
         if (e != NULL && (e->flags & CX__LEX_EMOTICON))
@@ -461,6 +506,21 @@ int cx__tokenize(cx__tokens *ws, const char *text, size_t len, bool replace, con
             i++;
             continue;
         }
+        if (cls == C_ALPHA || cls == C_DIGIT) {
+            /* A word; a chunk that is a whole word cannot be an emoticon,
+             * which needs a symbol, so only a word ending in punctuation
+             * is checked (":-)" after "x", say "xD:"). */
+            word_scan w;
+            scan_word(p, len, i, &w);
+            size_t elen = 0;
+            if (chunk_start && emoticons != NULL && w.end < len && p[w.end] < 0x80
+                && ascii_class(p[w.end]) == C_PUNCT && p[w.end] != '\n')
+                elen = match_emoticon(emoticons, p, len, i);
+            rc = elen ? emit_emoticon(ws, p, i, elen) : emit_word(ws, p, i, &w);
+            i = elen ? i + elen : w.end;
+            chunk_start = false;
+            continue;
+        }
         if (chunk_start && emoticons != NULL && c < 0x80) {
             size_t elen = match_emoticon(emoticons, p, len, i);
             if (elen > 0) {
@@ -473,11 +533,6 @@ int cx__tokenize(cx__tokens *ws, const char *text, size_t len, bool replace, con
         chunk_start = false;
         if (c >= 0x80) {
             rc = step_unicode(ws, p, len, &i, replace, what);
-        } else if (cls == C_ALPHA || cls == C_DIGIT) {
-            word_scan w;
-            scan_word(p, len, i, &w);
-            rc = emit_word(ws, p, i, &w);
-            i = w.end;
         } else {
             rc = emit_punct(ws, i, i + 1, (char)c);
             chunk_start = c == '\n';
