@@ -257,8 +257,7 @@ static int add_aspect_term(cx__lex_table *t, cx__tokens *ws, int16_t aspect, con
     size_t len;
     uint32_t tokens;
     int rc = cx__lex_term_key(ws, term, &key, &len, &tokens);
-    if (rc != CX_OK)
-    {
+    if (rc != CX_OK) {
         char where[32];
         snprintf(where, sizeof where, "terms[%zu]", i);
         return cx__error_at(rc, where);

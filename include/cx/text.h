@@ -450,8 +450,9 @@ CX_API int cx_sentiment_aspect_name(const char **out, const cx_sentiment *an, si
 CX_API int cx_sentiment_score(cx_sentiment_result *out, const cx_sentiment *an, const char *text, size_t len);
 
 /**
- * Scores many comments in one call. Every text is checked first; on any
- * failure nothing is written.
+ * Scores many comments in one call. Every text is checked (NULL, length,
+ * UTF-8) before any is scored, and a failed check writes nothing; only
+ * #CX_ENOMEM, for a very long text, can stop the call part-way.
  *
  * Thread safety: several threads may score with one analyzer at once.
  *
