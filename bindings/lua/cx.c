@@ -1,5 +1,7 @@
 /*
- * Lua 5.4 binding of libcx: `local cx = require("cx")`.
+ * Lua 5.4 binding of libcx: `local cx = require("cx")`. This file holds the
+ * module entry point, calculators and groups; other modules' classes live
+ * in cx_lua_<module>.c.
  *
  * A thin layer over the C API. Handles live in userdata boxes (metatables
  * "cx.metric" and "cx.group") holding the pointer, so a second free is
@@ -12,14 +14,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <lauxlib.h>
-#include <lua.h>
-
-#include "cx/cx.h"
+#include "cx_lua.h"
 
 #define METRIC_MT "cx.metric"
 #define GROUP_MT "cx.group"
-#define ERROR_MT_UPVALUE lua_upvalueindex(1)
 
 typedef struct metric_box {
     cx_metric *m;
@@ -28,37 +26,6 @@ typedef struct metric_box {
 typedef struct group_box {
     cx_group *g;
 } group_box;
-
-/* ---- errors ---------------------------------------------------------- */
-
-static const char *status_name(int rc)
-{
-    static const char *const names[] = { "OK", "EINVAL", "ENOMEM", "ERANGE", "ENOTFOUND", "EEXISTS", "EIO",
-                                         "EFORMAT", "EVERSION", "EEMPTY", "ESTATE", "EPLUGIN" };
-    return rc <= 0 && rc >= -11 ? names[-rc] : "EUNKNOWN";
-}
-
-/* Raises the error of a failed call: the message is read right away. */
-static int raise_status(lua_State *L, int rc)
-{
-    lua_createtable(L, 0, 3);
-    lua_pushinteger(L, rc);
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, status_name(rc));
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, cx_last_error());
-    lua_setfield(L, -2, "message");
-    lua_pushvalue(L, ERROR_MT_UPVALUE);
-    lua_setmetatable(L, -2);
-    return lua_error(L);
-}
-
-#define CHECK(L, call) \
-    do { \
-        int check_rc_ = (call); \
-        if (check_rc_ != CX_OK) \
-            return raise_status((L), check_rc_); \
-    } while (0)
 
 static int error_tostring(lua_State *L)
 {
@@ -69,16 +36,6 @@ static int error_tostring(lua_State *L)
 }
 
 /* ---- options --------------------------------------------------------- */
-
-static int lookup(const char *name, const char *const *names, const int *values, int *out)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(name, names[i]) == 0) {
-            *out = values[i];
-            return 1;
-        }
-    return 0;
-}
 
 static cx_metric_kind check_kind(lua_State *L, int arg)
 {
@@ -107,8 +64,8 @@ static void read_variant(lua_State *L, int table, cx_metric_kind kind, cx_metric
     if (!lua_isnil(L, -1)) {
         const char *name = luaL_checkstring(L, -1);
         int v = -1;
-        int found = kind == CX_METRIC_CSAT ? lookup(name, csat, csat_v, &v)
-                    : kind == CX_METRIC_CES ? lookup(name, ces, ces_v, &v) : 0;
+        int found = kind == CX_METRIC_CSAT ? cx_lua_lookup(name, csat, csat_v, &v)
+                    : kind == CX_METRIC_CES ? cx_lua_lookup(name, ces, ces_v, &v) : 0;
         if (!found)
             luaL_error(L, "variant '%s' does not apply to %s", name, cx_metric_kind_name(kind));
         o->variant = (cx_metric_variant)v;
@@ -124,7 +81,7 @@ static void read_ci_method(lua_State *L, int table, cx_metric_options *o)
     if (!lua_isnil(L, -1)) {
         int v = 0;
         const char *name = luaL_checkstring(L, -1);
-        if (!lookup(name, names, values, &v))
+        if (!cx_lua_lookup(name, names, values, &v))
             luaL_error(L, "unknown ci_method '%s'", name);
         o->ci_method = (cx_ci_method)v;
     }
@@ -160,32 +117,26 @@ static void read_options(lua_State *L, int table, cx_metric_kind kind, cx_metric
 
 /* ---- results as tables ------------------------------------------------ */
 
-static void set_number(lua_State *L, const char *field, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, field);
-}
-
 static void push_result(lua_State *L, const cx_metric_result *r)
 {
     lua_createtable(L, 0, 16);
     lua_pushstring(L, cx_metric_kind_name(r->kind));
     lua_setfield(L, -2, "kind");
-    set_number(L, "value", r->value);
-    set_number(L, "std_error", r->std_error);
-    set_number(L, "ci_low", r->ci_low);
-    set_number(L, "ci_high", r->ci_high);
-    set_number(L, "confidence", r->confidence);
+    cx_lua_set_number(L, "value", r->value);
+    cx_lua_set_number(L, "std_error", r->std_error);
+    cx_lua_set_number(L, "ci_low", r->ci_low);
+    cx_lua_set_number(L, "ci_high", r->ci_high);
+    cx_lua_set_number(L, "confidence", r->confidence);
     lua_pushinteger(L, (lua_Integer)r->count);
     lua_setfield(L, -2, "count");
-    set_number(L, "weight", r->weight);
-    set_number(L, "effective_n", r->effective_n);
-    set_number(L, "promoters", r->promoters);
-    set_number(L, "passives", r->passives);
-    set_number(L, "detractors", r->detractors);
-    set_number(L, "mean", r->mean);
-    set_number(L, "min", r->min);
-    set_number(L, "max", r->max);
+    cx_lua_set_number(L, "weight", r->weight);
+    cx_lua_set_number(L, "effective_n", r->effective_n);
+    cx_lua_set_number(L, "promoters", r->promoters);
+    cx_lua_set_number(L, "passives", r->passives);
+    cx_lua_set_number(L, "detractors", r->detractors);
+    cx_lua_set_number(L, "mean", r->mean);
+    cx_lua_set_number(L, "min", r->min);
+    cx_lua_set_number(L, "max", r->max);
 }
 
 /* ---- numbers from tables ---------------------------------------------- */
@@ -239,7 +190,7 @@ static int l_metric(lua_State *L)
     cx_metric_options o;
     read_options(L, 2, kind, &o);
     metric_box *b = new_metric_box(L);
-    CHECK(L, cx_metric_new(&b->m, kind, &o));
+    CX_LUA_CHECK(L, cx_metric_new(&b->m, kind, &o));
     return 1;
 }
 
@@ -256,9 +207,9 @@ static int m_add(lua_State *L)
     cx_metric *m = check_metric(L, 1);
     double v = luaL_checknumber(L, 2);
     if (lua_isnoneornil(L, 3))
-        CHECK(L, cx_metric_add(m, v));
+        CX_LUA_CHECK(L, cx_metric_add(m, v));
     else
-        CHECK(L, cx_metric_add_weighted(m, v, luaL_checknumber(L, 3)));
+        CX_LUA_CHECK(L, cx_metric_add_weighted(m, v, luaL_checknumber(L, 3)));
     return 0;
 }
 
@@ -269,20 +220,20 @@ static int m_add_many(lua_State *L)
     size_t n, nw;
     const double *v = table_doubles(L, 2, &n);
     if (lua_isnoneornil(L, 3)) {
-        CHECK(L, cx_metric_add_many(m, v, n));
+        CX_LUA_CHECK(L, cx_metric_add_many(m, v, n));
         return 0;
     }
     const double *w = table_doubles(L, 3, &nw);
     if (nw != n)
         return luaL_error(L, "%d weights for %d values", (int)nw, (int)n);
-    CHECK(L, cx_metric_add_many_weighted(m, v, w, n));
+    CX_LUA_CHECK(L, cx_metric_add_many_weighted(m, v, w, n));
     return 0;
 }
 
 static int m_add_cxi(lua_State *L)
 {
     cx_metric *m = check_metric(L, 1);
-    CHECK(L, cx_metric_add_cxi(m, luaL_checknumber(L, 2), luaL_checknumber(L, 3), luaL_checknumber(L, 4),
+    CX_LUA_CHECK(L, cx_metric_add_cxi(m, luaL_checknumber(L, 2), luaL_checknumber(L, 3), luaL_checknumber(L, 4),
                                luaL_optnumber(L, 5, 1.0)));
     return 0;
 }
@@ -291,7 +242,7 @@ static int m_result(lua_State *L)
 {
     cx_metric *m = check_metric(L, 1);
     cx_metric_result r = CX_METRIC_RESULT_INIT;
-    CHECK(L, cx_metric_get_result(m, &r));
+    CX_LUA_CHECK(L, cx_metric_get_result(m, &r));
     push_result(L, &r);
     return 1;
 }
@@ -299,14 +250,14 @@ static int m_result(lua_State *L)
 static int m_quantile(lua_State *L)
 {
     double q;
-    CHECK(L, cx_metric_quantile(check_metric(L, 1), luaL_checknumber(L, 2), &q));
+    CX_LUA_CHECK(L, cx_metric_quantile(check_metric(L, 1), luaL_checknumber(L, 2), &q));
     lua_pushnumber(L, q);
     return 1;
 }
 
 static int m_merge(lua_State *L)
 {
-    CHECK(L, cx_metric_merge(check_metric(L, 1), check_metric(L, 2)));
+    CX_LUA_CHECK(L, cx_metric_merge(check_metric(L, 1), check_metric(L, 2)));
     lua_settop(L, 1);
     return 1;
 }
@@ -315,16 +266,16 @@ static int m_compare(lua_State *L)
 {
     static const char *const tests[] = { "", "net_z", "two_proportion_z", "welch_t", "median_z" };
     cx_comparison c = CX_COMPARISON_INIT;
-    CHECK(L, cx_metric_compare(check_metric(L, 1), check_metric(L, 2), &c));
+    CX_LUA_CHECK(L, cx_metric_compare(check_metric(L, 1), check_metric(L, 2), &c));
     lua_createtable(L, 0, 9);
-    set_number(L, "difference", c.difference);
-    set_number(L, "std_error", c.std_error);
-    set_number(L, "ci_low", c.ci_low);
-    set_number(L, "ci_high", c.ci_high);
-    set_number(L, "z", c.z);
-    set_number(L, "p_value", c.p_value);
-    set_number(L, "df", c.df);
-    set_number(L, "confidence", c.confidence);
+    cx_lua_set_number(L, "difference", c.difference);
+    cx_lua_set_number(L, "std_error", c.std_error);
+    cx_lua_set_number(L, "ci_low", c.ci_low);
+    cx_lua_set_number(L, "ci_high", c.ci_high);
+    cx_lua_set_number(L, "z", c.z);
+    cx_lua_set_number(L, "p_value", c.p_value);
+    cx_lua_set_number(L, "df", c.df);
+    cx_lua_set_number(L, "confidence", c.confidence);
     lua_pushstring(L, c.method >= 1 && c.method <= 4 ? tests[c.method] : "unknown");
     lua_setfield(L, -2, "method");
     return 1;
@@ -334,14 +285,14 @@ static int m_clone(lua_State *L)
 {
     cx_metric *m = check_metric(L, 1);
     metric_box *b = new_metric_box(L);
-    CHECK(L, cx_metric_clone(&b->m, m));
+    CX_LUA_CHECK(L, cx_metric_clone(&b->m, m));
     return 1;
 }
 
 static int m_kind(lua_State *L)
 {
     cx_metric_kind kind;
-    CHECK(L, cx_metric_get_kind(&kind, check_metric(L, 1)));
+    CX_LUA_CHECK(L, cx_metric_get_kind(&kind, check_metric(L, 1)));
     lua_pushstring(L, cx_metric_kind_name(kind));
     return 1;
 }
@@ -350,10 +301,10 @@ static int m_serialize(lua_State *L)
 {
     cx_metric *m = check_metric(L, 1);
     size_t n;
-    CHECK(L, cx_metric_serialize(m, NULL, 0, &n));
+    CX_LUA_CHECK(L, cx_metric_serialize(m, NULL, 0, &n));
     luaL_Buffer buf;
     char *p = luaL_buffinitsize(L, &buf, n);
-    CHECK(L, cx_metric_serialize(m, p, n, &n));
+    CX_LUA_CHECK(L, cx_metric_serialize(m, p, n, &n));
     luaL_pushresultsize(&buf, n);
     return 1;
 }
@@ -363,7 +314,7 @@ static int l_deserialize(lua_State *L)
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     metric_box *b = new_metric_box(L);
-    CHECK(L, cx_metric_deserialize(&b->m, s, n));
+    CX_LUA_CHECK(L, cx_metric_deserialize(&b->m, s, n));
     return 1;
 }
 
@@ -402,7 +353,7 @@ static cx_period read_period(lua_State *L, int table)
     static const int values[] = { 0, 1, 2, 2, 3 };
     int v = 0;
     lua_getfield(L, table, "period");
-    if (!lua_isnil(L, -1) && !lookup(luaL_checkstring(L, -1), names, values, &v))
+    if (!lua_isnil(L, -1) && !cx_lua_lookup(luaL_checkstring(L, -1), names, values, &v))
         luaL_error(L, "unknown period '%s' (day, iso_week or month)", lua_tostring(L, -1));
     lua_pop(L, 1);
     return (cx_period)v;
@@ -422,7 +373,7 @@ static int l_group(lua_State *L)
     group_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->g = NULL;
     luaL_setmetatable(L, GROUP_MT);
-    CHECK(L, cx_group_new(&b->g, kind, &mo, &go));
+    CX_LUA_CHECK(L, cx_group_new(&b->g, kind, &mo, &go));
     return 1;
 }
 
@@ -441,9 +392,9 @@ static int g_add(lua_State *L)
     double v = luaL_checknumber(L, 3);
     int64_t ts = (int64_t)luaL_optinteger(L, 4, 0);
     if (lua_isnoneornil(L, 5))
-        CHECK(L, cx_group_add(g, segment, ts, v));
+        CX_LUA_CHECK(L, cx_group_add(g, segment, ts, v));
     else
-        CHECK(L, cx_group_add_weighted(g, segment, ts, v, luaL_checknumber(L, 5)));
+        CX_LUA_CHECK(L, cx_group_add_weighted(g, segment, ts, v, luaL_checknumber(L, 5)));
     return 0;
 }
 
@@ -475,14 +426,14 @@ static int g_add_many(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    CHECK(L, cx_group_add_many(g, segments, ts, v, n));
+    CX_LUA_CHECK(L, cx_group_add_many(g, segments, ts, v, n));
     return 0;
 }
 
 static int g_len(lua_State *L)
 {
     size_t n;
-    CHECK(L, cx_group_count(&n, check_group(L, 1)));
+    CX_LUA_CHECK(L, cx_group_count(&n, check_group(L, 1)));
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
 }
@@ -492,11 +443,11 @@ static int g_entries(lua_State *L)
 {
     cx_group *g = check_group(L, 1);
     size_t n;
-    CHECK(L, cx_group_count(&n, g));
+    CX_LUA_CHECK(L, cx_group_count(&n, g));
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         cx_group_entry e = CX_GROUP_ENTRY_INIT;
-        CHECK(L, cx_group_get(&e, g, i));
+        CX_LUA_CHECK(L, cx_group_get(&e, g, i));
         lua_createtable(L, 0, 6);
         lua_pushstring(L, e.segment);
         lua_setfield(L, -2, "segment");
@@ -510,7 +461,7 @@ static int g_entries(lua_State *L)
         lua_setfield(L, -2, "suppressed");
         if (!e.suppressed) {
             cx_metric_result r = CX_METRIC_RESULT_INIT;
-            CHECK(L, cx_group_get_result(&r, g, i));
+            CX_LUA_CHECK(L, cx_group_get_result(&r, g, i));
             push_result(L, &r);
             lua_setfield(L, -2, "result");
         }
@@ -523,13 +474,13 @@ static int g_total(lua_State *L)
 {
     cx_group *g = check_group(L, 1);
     metric_box *b = new_metric_box(L);
-    CHECK(L, cx_group_total(&b->m, g));
+    CX_LUA_CHECK(L, cx_group_total(&b->m, g));
     return 1;
 }
 
 static int g_merge(lua_State *L)
 {
-    CHECK(L, cx_group_merge(check_group(L, 1), check_group(L, 2)));
+    CX_LUA_CHECK(L, cx_group_merge(check_group(L, 1), check_group(L, 2)));
     lua_settop(L, 1);
     return 1;
 }
@@ -538,10 +489,10 @@ static int g_serialize(lua_State *L)
 {
     cx_group *g = check_group(L, 1);
     size_t n;
-    CHECK(L, cx_group_serialize(g, NULL, 0, &n));
+    CX_LUA_CHECK(L, cx_group_serialize(g, NULL, 0, &n));
     luaL_Buffer buf;
     char *p = luaL_buffinitsize(L, &buf, n);
-    CHECK(L, cx_group_serialize(g, p, n, &n));
+    CX_LUA_CHECK(L, cx_group_serialize(g, p, n, &n));
     luaL_pushresultsize(&buf, n);
     return 1;
 }
@@ -553,7 +504,7 @@ static int l_group_deserialize(lua_State *L)
     group_box *b = lua_newuserdatauv(L, sizeof *b, 0);
     b->g = NULL;
     luaL_setmetatable(L, GROUP_MT);
-    CHECK(L, cx_group_deserialize(&b->g, s, n));
+    CX_LUA_CHECK(L, cx_group_deserialize(&b->g, s, n));
     return 1;
 }
 
@@ -595,29 +546,6 @@ static const luaL_Reg module_functions[] = {
     { "group_deserialize", l_group_deserialize }, { "version", l_version }, { NULL, NULL },
 };
 
-/* Registers a metatable whose methods all share the error metatable upvalue. */
-static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
-                      lua_CFunction tostring, lua_CFunction len)
-{
-    luaL_newmetatable(L, name);
-    lua_newtable(L);
-    lua_pushvalue(L, -3); /* error metatable */
-    luaL_setfuncs(L, methods, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, gc);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, tostring);
-    lua_setfield(L, -2, "__tostring");
-    if (len != NULL) {
-        lua_pushvalue(L, -2);
-        lua_pushcclosure(L, len, 1);
-        lua_setfield(L, -2, "__len");
-    }
-    lua_pop(L, 1);
-}
-
 int luaopen_cx(lua_State *L);
 
 int luaopen_cx(lua_State *L)
@@ -625,11 +553,12 @@ int luaopen_cx(lua_State *L)
     lua_newtable(L); /* error metatable: shared by every function as upvalue 1 */
     lua_pushcfunction(L, error_tostring);
     lua_setfield(L, -2, "__tostring");
-    new_class(L, METRIC_MT, metric_methods, m_close, m_tostring, NULL);
-    new_class(L, GROUP_MT, group_methods, g_close, g_tostring, g_len);
+    cx_lua_new_class(L, METRIC_MT, metric_methods, m_close, m_tostring, NULL);
+    cx_lua_new_class(L, GROUP_MT, group_methods, g_close, g_tostring, g_len);
     luaL_newlibtable(L, module_functions);
     lua_pushvalue(L, -2);
     luaL_setfuncs(L, module_functions, 1);
+    cx_lua_open_text(L);
     lua_pushstring(L, cx_version_string());
     lua_setfield(L, -2, "_VERSION");
     return 1;

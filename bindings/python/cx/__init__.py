@@ -15,9 +15,11 @@ from ._lib import (AlreadyExists, EmptyError, Error, FormatError, InvalidArgumen
                    OutOfMemory, OutOfRange, PluginError, StateError, VersionError)
 from .metric import Comparison, Metric, Result
 from .group import Group, GroupEntry
+from .text import Keywords, Lexicon, Sentiment, SentimentResult
 from ._lib import ffi as _ffi, lib as _lib
 
-__all__ = ["Metric", "Result", "Comparison", "Group", "GroupEntry", "version", "Error", "InvalidArgument",
+__all__ = ["Metric", "Result", "Comparison", "Group", "GroupEntry", "Lexicon", "Sentiment", "SentimentResult",
+           "Keywords", "version", "Error", "InvalidArgument",
            "OutOfMemory", "OutOfRange", "NotFound", "AlreadyExists", "IOFailure", "FormatError", "VersionError",
            "EmptyError", "StateError", "PluginError"]
 

@@ -56,3 +56,13 @@ def test_struct_layouts_match_the_compiler():
         got = [int(x) for x in subprocess.run([exe], capture_output=True, text=True, check=True).stdout.split()]
     assert got == expected
     assert len(structs) >= 7
+
+
+def test_declarations_are_generated_from_the_current_headers():
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, ".."))
+    import gen_cdef
+    include_dir = os.path.join(here, "..", "..", "..", "include")
+    assert open(CDEF).read() == gen_cdef.generate(include_dir), \
+        "cx/_cdef.h is stale: run bindings/python/gen_cdef.py"
