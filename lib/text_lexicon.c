@@ -60,7 +60,8 @@ int cx__lex_table_copy(cx__lex_table *dst, const cx__lex_table *src)
         cx__lex_table_destroy(&t);
         return cx__nomem("copying a lexicon table");
     }
-    memcpy(t.entries, src->entries, n * sizeof *t.entries);
+    if (n > 0)
+        memcpy(t.entries, src->entries, n * sizeof *t.entries);
     t.entries_cap = n ? n : 1;
     t.aspects_cap = src->aspect_count ? src->aspect_count : 1;
     for (size_t i = 0; i < src->aspect_count; i++, t.aspect_count++) {
@@ -69,7 +70,8 @@ int cx__lex_table_copy(cx__lex_table *dst, const cx__lex_table *src)
             return cx__nomem("copying a lexicon table");
         }
     }
-    memcpy(t.overrides, src->overrides, src->override_count * sizeof *t.overrides);
+    if (src->override_count > 0)
+        memcpy(t.overrides, src->overrides, src->override_count * sizeof *t.overrides);
     t.override_count = src->override_count;
     t.overrides_cap = src->override_count ? src->override_count : 1;
     t.max_unit_tokens = src->max_unit_tokens;
