@@ -17,5 +17,6 @@
 #include "cx/metric.h"
 #include "cx/group.h"
 #include "cx/timezone.h"
+#include "cx/calendar.h"
 
 #endif /* CX_CX_H */
