@@ -18,5 +18,6 @@
 #include "cx/group.h"
 #include "cx/timezone.h"
 #include "cx/calendar.h"
+#include "cx/service.h"
 
 #endif /* CX_CX_H */
