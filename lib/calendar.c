@@ -27,26 +27,23 @@ static int check_instant(int64_t t, const char *func)
                      func, text);
 }
 
-/* Index of the segment holding t (MIN <= t <= MAX). */
-static size_t segment_of(const cx_calendar *cal, int64_t t)
+/* Index of the segment holding t (MIN <= t <= MAX): the bucket's first
+ * segment, then forward. */
+static inline size_t segment_of(const cx_calendar *cal, int64_t t)
 {
-    const int64_t *s = cal->seg_start;
-    size_t base = 0, n = cal->n_segs;
-    while (n > 1) { /* branch-free lower bound: last start <= t */
-        size_t half = n / 2;
-        base = s[base + half] <= t ? base + half : base;
-        n -= half;
-    }
-    return base;
+    size_t k = cal->bucket[(uint64_t)(t - CX_CALENDAR_MIN_INSTANT) >> CX__BUCKET_SHIFT];
+    while (k + 1 < cal->n_segs && cal->seg_start[k + 1] <= t)
+        k++;
+    return k;
 }
 
-static int64_t f_in_segment(const cx_calendar *cal, size_t k, int64_t t)
+static inline int64_t f_in_segment(const cx_calendar *cal, size_t k, int64_t t)
 {
     const cx__segment *g = &cal->segs[k];
     return g->bias + cx__schedule_q(&cal->schedules[g->schedule], t + g->offset - g->anchor);
 }
 
-static int64_t f_at(const cx_calendar *cal, int64_t t)
+static inline int64_t f_at(const cx_calendar *cal, int64_t t)
 {
     return f_in_segment(cal, segment_of(cal, t), t);
 }
@@ -170,7 +167,8 @@ int cx_calendar_add_business_seconds(int64_t *out, const cx_calendar *cal, int64
 
 static bool schedule_open(const cx__schedule *s, int64_t x)
 {
-    int64_t r = x - cx__floor_div(x, s->period) * s->period;
+    int64_t r;
+    cx__schedule_split(s, x, &r);
     int64_t d = r / CX__DAY;
     for (uint32_t i = s->first[d]; i < s->first[d + 1]; i++)
         if (r >= s->iv[i].open && r < s->iv[i].open + s->iv[i].len)

@@ -416,23 +416,6 @@ static int compile_pieces(const cx_calendar *cal, piece **out, size_t *count)
     return CX_OK;
 }
 
-int64_t cx__schedule_q(const cx__schedule *s, int64_t x)
-{
-    int64_t periods = cx__floor_div(x, s->period), r = x - periods * s->period;
-    int64_t d = r / CX__DAY, p = 0;
-    if (s->first[d] < s->n)
-        p = s->iv[s->first[d]].cum;
-    else if (s->n > 0)
-        p = s->total;
-    for (uint32_t i = s->first[d]; i < s->first[d + 1]; i++) {
-        const cx__open *o = &s->iv[i];
-        if (r <= o->open)
-            break;
-        p = o->cum + (r - o->open < o->len ? r - o->open : o->len);
-    }
-    return periods * s->total + p;
-}
-
 typedef struct segment_list {
     int64_t *start;
     cx__segment *segs;
@@ -531,6 +514,23 @@ static void compile_biases(cx_calendar *cal)
     cal->f_max = f;
 }
 
+static int compile_buckets(cx_calendar *cal)
+{
+    uint64_t span = (uint64_t)(CX_CALENDAR_MAX_INSTANT - CX_CALENDAR_MIN_INSTANT);
+    cal->n_buckets = (size_t)(span >> CX__BUCKET_SHIFT) + 1;
+    cal->bucket = cx__reallocarray(NULL, cal->n_buckets, sizeof *cal->bucket);
+    if (cal->bucket == NULL)
+        return cx__nomem("compiling a calendar");
+    size_t k = 0;
+    for (size_t b = 0; b < cal->n_buckets; b++) {
+        int64_t start = CX_CALENDAR_MIN_INSTANT + (int64_t)((uint64_t)b << CX__BUCKET_SHIFT);
+        while (k + 1 < cal->n_segs && cal->seg_start[k + 1] <= start)
+            k++;
+        cal->bucket[b] = (uint32_t)k;
+    }
+    return CX_OK;
+}
+
 int cx__calendar_compile(cx_calendar **out, const cx_timezone *tz, const cx__cal_spec *spec)
 {
     *out = NULL;
@@ -551,6 +551,8 @@ int cx__calendar_compile(cx_calendar **out, const cx_timezone *tz, const cx__cal
     if (rc == CX_OK)
         rc = compile_segments(cal, pieces, np);
     cx__free(pieces);
+    if (rc == CX_OK)
+        rc = compile_buckets(cal);
     if (rc != CX_OK) {
         cx_calendar_free(cal);
         return rc;
@@ -573,5 +575,6 @@ void cx_calendar_free(cx_calendar *cal)
     cx__free(cal->segs);
     cx__free(cal->version_day);
     cx__free(cal->version_index);
+    cx__free(cal->bucket);
     cx__free(cal);
 }

@@ -59,6 +59,11 @@ struct cx_calendar_builder {
     cx__cal_spec spec;
 };
 
+/* Buckets of about 12 days index the segments, so finding the segment of
+ * an instant is a lookup and a step or two forward (segments start at
+ * offset changes, holidays and versions: a few a month at most). */
+#define CX__BUCKET_SHIFT 20
+
 /* ---- the compiled calendar ---------------------------------------------- */
 
 /* An open interval of a compiled schedule, relative to its period start. */
@@ -95,6 +100,8 @@ struct cx_calendar {
     cx__segment *segs;
     size_t n_segs;
     int64_t f_max;            /* F(CX_CALENDAR_MAX_INSTANT) */
+    uint32_t *bucket;         /* per 2^CX__BUCKET_SHIFT s from MIN: the segment holding the bucket's start */
+    size_t n_buckets;
     int64_t *version_day;     /* version start days, ascending (first: INT64_MIN) */
     uint32_t *version_index;  /* the version starting on version_day[i] */
 };
@@ -105,8 +112,35 @@ int cx__cal_spec_copy(cx__cal_spec *dst, const cx__cal_spec *src);
 /* Compiles a calendar from a zone and spec (both copied). */
 int cx__calendar_compile(cx_calendar **out, const cx_timezone *tz, const cx__cal_spec *spec);
 
+/* Splits a position x past a schedule's anchor into whole periods and
+ * the remainder 0 <= r < period. Periods are a week or a day: the
+ * divisions are by constants, which compilers turn into multiplications. */
+static inline int64_t cx__schedule_split(const cx__schedule *s, int64_t x, int64_t *r)
+{
+    int64_t q = s->period == CX__WEEK ? x / CX__WEEK : x / CX__DAY;
+    int64_t rem = x - q * s->period;
+    if (rem < 0) {
+        rem += s->period;
+        q--;
+    }
+    *r = rem;
+    return q;
+}
+
 /* Cumulative open seconds of a schedule at x seconds past its anchor. */
-int64_t cx__schedule_q(const cx__schedule *s, int64_t x);
+static inline int64_t cx__schedule_q(const cx__schedule *s, int64_t x)
+{
+    int64_t r, periods = cx__schedule_split(s, x, &r);
+    uint32_t i = s->first[r / CX__DAY], end = s->first[r / CX__DAY + 1];
+    int64_t p = i < s->n ? s->iv[i].cum : s->total;
+    for (; i < end; i++) {
+        const cx__open *o = &s->iv[i];
+        if (r <= o->open)
+            break;
+        p = o->cum + (r - o->open < o->len ? r - o->open : o->len);
+    }
+    return periods * s->total + p;
+}
 /* Index of the version in force on a local day. */
 uint32_t cx__calendar_version_on_day(const cx_calendar *cal, int64_t day);
 

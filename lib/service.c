@@ -401,16 +401,17 @@ static int check_segment(const char *segment, long long ticket)
 {
     if (segment == NULL)
         return CX_OK;
+    size_t n = strnlen(segment, CX_GROUP_SEGMENT_MAX + 1), bad = 0;
+    bool too_long = n > CX_GROUP_SEGMENT_MAX;
+    if (!too_long && cx__utf8_valid(segment, n, &bad))
+        return CX_OK;
     char prefix[48] = "";
     if (ticket >= 0)
         snprintf(prefix, sizeof prefix, "ticket %lld: ", ticket);
-    size_t n = strnlen(segment, CX_GROUP_SEGMENT_MAX + 1), bad;
-    if (n > CX_GROUP_SEGMENT_MAX)
+    if (too_long)
         return cx__error(CX_EINVAL, "%ssegment \"%.32s...\" is longer than %d bytes", prefix, segment,
                          CX_GROUP_SEGMENT_MAX);
-    if (!cx__utf8_valid(segment, n, &bad))
-        return cx__error(CX_EINVAL, "%ssegment is not valid UTF-8 (byte %zu)", prefix, bad);
-    return CX_OK;
+    return cx__error(CX_EINVAL, "%ssegment is not valid UTF-8 (byte %zu)", prefix, bad);
 }
 
 int cx_service_add_ticket(cx_service *svc, const cx_ticket_event *events, size_t n, cx_ticket_priority priority,

@@ -88,6 +88,14 @@ static int check_fields(const cx_ticket_event *e, size_t i, long long ticket)
     return CX_OK;
 }
 
+/* "ticket 3: " when the timeline is one of a batch. */
+static void ticket_prefix(char *buf, size_t size, long long ticket)
+{
+    buf[0] = '\0';
+    if (ticket >= 0)
+        snprintf(buf, size, "ticket %lld: ", ticket);
+}
+
 /* Exactly one CREATED, first; nothing before it. */
 static int check_creation(const cx_ticket_event *ev, size_t n, long long ticket)
 {
@@ -101,16 +109,17 @@ static int check_creation(const cx_ticket_event *ev, size_t n, long long ticket)
         created = i;
     }
     if (created == n) {
-        char prefix[48] = "";
-        if (ticket >= 0)
-            snprintf(prefix, sizeof prefix, "ticket %lld: ", ticket);
+        char prefix[48];
+        ticket_prefix(prefix, sizeof prefix, ticket);
         return cx__error(CX_EINVAL, "%sthe timeline of %zu events has no created event", prefix, n);
     }
-    char when[40];
-    instant_text(when, sizeof when, ev[created].time);
-    for (size_t i = 0; i < n; i++)
-        if (ev[i].time < ev[created].time)
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].time < ev[created].time) {
+            char when[40];
+            instant_text(when, sizeof when, ev[created].time);
             return event_error(CX_EINVAL, ticket, i, &ev[i], "precedes the ticket's creation at %s", when);
+        }
+    }
     if (created != 0)
         return event_error(CX_EINVAL, ticket, 0, &ev[0], "comes before the created event (events[%zu]); put it first",
                            created);
@@ -153,15 +162,17 @@ static int check_sequence(const cx_ticket_event *ev, size_t n, int64_t as_of, lo
 int cx__ticket_validate(const cx_service *svc, const cx_ticket_event *ev, size_t n, int32_t priority,
                         long long ticket)
 {
-    char prefix[48] = "";
-    if (ticket >= 0)
-        snprintf(prefix, sizeof prefix, "ticket %lld: ", ticket);
-    if (priority < CX_PRIORITY_LOW || priority > CX_PRIORITY_URGENT)
+    char prefix[48];
+    if (priority < CX_PRIORITY_LOW || priority > CX_PRIORITY_URGENT) {
+        ticket_prefix(prefix, sizeof prefix, ticket);
         return cx__error(CX_EINVAL, "%spriority %d is not 1 (low)..4 (urgent)", prefix, (int)priority);
-    if (n == 0)
-        return cx__error(CX_EINVAL, "%sthe timeline has no events (it needs at least the created event)", prefix);
-    if (ev == NULL)
-        return cx__error(CX_EINVAL, "%sevents is NULL", prefix);
+    }
+    if (n == 0 || ev == NULL) {
+        ticket_prefix(prefix, sizeof prefix, ticket);
+        return cx__error(CX_EINVAL, n == 0 ? "%sthe timeline has no events (it needs at least the created event)"
+                                           : "%sevents is NULL",
+                         prefix);
+    }
     for (size_t i = 0; i < n; i++) {
         int rc = check_fields(&ev[i], i, ticket);
         if (rc != CX_OK)
