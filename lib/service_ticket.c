@@ -260,13 +260,15 @@ static void sla_outcome(const sla_track *s, cx_sla_outcome *out)
 
 typedef struct ticket_run {
     const cx_service *svc;
-    const cx_calendar *cal;  /* this ticket's calendar, or NULL */
+    const cx_calendar *cal;  /* reply, resolution and SLA clocks: pinned with single-event semantics; or NULL */
+    const cx_calendar *status_cal; /* status-period sums: the service's calendar (multi-event), or NULL */
     uint32_t pause;          /* statuses stopping the metric clock */
     uint32_t sla_pause;      /* statuses stopping the SLA clocks */
     bool sla_business;
     int status;
     int64_t t;               /* time reached */
-    int64_t position;        /* the calendar's business clock at t */
+    int64_t position;        /* cal's business clock at t */
+    int64_t status_position; /* status_cal's business clock at t */
     pair clock;              /* metric clock since creation */
     pair sums[8];            /* time per status */
     sla_track sla[CX__SLA_TARGETS];
@@ -303,9 +305,16 @@ static void advance(ticket_run *r, int64_t t)
         d.bus = pos - r->position;
         r->position = pos;
     }
+    pair ds = d; /* status sums are multi-event: with the service's own calendar */
+    if (r->status_cal != r->cal) {
+        int64_t pos = 0;
+        cx_calendar_business_clock(&pos, r->status_cal, t);
+        ds.bus = pos - r->status_position;
+        r->status_position = pos;
+    }
     unsigned bit = CX_STATUS_BIT(r->status);
-    r->sums[r->status].cal += d.cal;
-    r->sums[r->status].bus += d.bus;
+    r->sums[r->status].cal += ds.cal;
+    r->sums[r->status].bus += ds.bus;
     if (!(r->pause & bit)) {
         r->clock.cal += d.cal;
         r->clock.bus += d.bus;
@@ -471,13 +480,14 @@ static void init_run(ticket_run *r, const cx_service *svc, const cx_ticket_event
 {
     memset(r, 0, sizeof *r);
     r->svc = svc;
-    r->cal = svc->cal;
+    r->cal = r->status_cal = svc->cal;
     out->schedule_version = 0;
     if (svc->cal) {
         cx_calendar_version_at(&out->schedule_version, svc->cal, clock_start);
         if (svc->n_pinned)
             r->cal = svc->pinned[out->schedule_version];
         cx_calendar_business_clock(&r->position, r->cal, ev[0].time);
+        cx_calendar_business_clock(&r->status_position, r->status_cal, ev[0].time);
     }
     r->pause = svc->def.pause_statuses;
     r->status = ev[0].value ? ev[0].value : CX_STATUS_NEW;
@@ -515,7 +525,7 @@ static pair status_sum(const ticket_run *r, uint32_t bits)
 
 static void finish(ticket_run *r, const ticket_state *st, cx_ticket_metrics *out)
 {
-    bool business = r->cal != NULL;
+    bool business = r->cal != NULL; /* status_cal is NULL exactly when cal is */
     out->merged = st->merged;
     out->resolved = !st->merged && (RESOLVED_BITS & CX_STATUS_BIT(r->status)) != 0;
     if (out->resolved && st->started)

@@ -147,7 +147,8 @@ typedef enum cx_clock_start {
  */
 typedef enum cx_schedule_semantics {
     CX_SCHEDULE_MULTI_EVENT = 1, /**< `multi_event`: each stretch of time with the version in force then. */
-    CX_SCHEDULE_SINGLE_EVENT = 2 /**< `single_event`: the whole ticket with the version in force at its clock start. */
+    CX_SCHEDULE_SINGLE_EVENT = 2 /**< `single_event`: reply and resolution times and SLA clocks with the version in
+                                      force at the clock start; status-period sums stay multi-event. */
 } cx_schedule_semantics;
 
 /** Version of ::cx_service_definition understood by this header. @since 0.2.0 */

@@ -234,9 +234,11 @@ def measure(spec, d, cal_spec, sla, as_of):
     out["first_resolution"] = pair(clocks, start.t, first_res.t) if first_res and first_res.index > s_index else None
     out["full_resolution"] = pair(clocks, start.t, resolutions[-1].t) if out["resolved"] else None
 
+    full = Calendar(cal_spec)  # status sums are multi-event: each period with the schedule of its time
+
     def status_time(names):
         cal_total = sum(e - s for s, e, st in ticket.periods if st in names)
-        bus_total = sum(cal.business(s, e) for s, e, st in ticket.periods if st in names)
+        bus_total = sum(full.business(s, e) for s, e, st in ticket.periods if st in names)
         return [cal_total, bus_total]
 
     out["requester_wait"] = status_time(REQUESTER_WAIT)
