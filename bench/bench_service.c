@@ -294,13 +294,14 @@ static void write_subset(const char *path, const cx_calendar *cal, const workloa
 }
 
 typedef struct peer_result {
-    double tickets_per_s, durations_per_s;
+    double tickets_per_s, durations_per_s;         /* wall time */
+    double tickets_per_cpu_s, durations_per_cpu_s; /* CPU time */
     int ok;
 } peer_result;
 
 static peer_result run_peer(const char *subset, int quick)
 {
-    peer_result r = { 0, 0, 0 };
+    peer_result r = { 0, 0, 0, 0, 0 };
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/peer_service.py %s %s", CX_BENCH_SOURCE_DIR, subset,
              quick ? "--quick" : "");
@@ -313,8 +314,11 @@ static peer_result run_peer(const char *subset, int quick)
         fputs(line, stdout);
         sscanf(line, "tickets_per_s %lf", &r.tickets_per_s);
         sscanf(line, "durations_per_s %lf", &r.durations_per_s);
+        sscanf(line, "tickets_per_cpu_s %lf", &r.tickets_per_cpu_s);
+        sscanf(line, "durations_per_cpu_s %lf", &r.durations_per_cpu_s);
     }
-    r.ok = pclose(p) == 0 && r.tickets_per_s > 0 && r.durations_per_s > 0;
+    r.ok = pclose(p) == 0 && r.tickets_per_s > 0 && r.durations_per_s > 0 && r.tickets_per_cpu_s > 0
+           && r.durations_per_cpu_s > 0;
     return r;
 }
 
@@ -359,10 +363,13 @@ int main(void)
     remove(subset);
     if (peer.ok) {
         printf("peer (Python reference implementation, %zu tickets; median of %d runs): %.1f tickets/s, %.0f "
-               "business durations/s\n",
-               n_peer, RUNS, peer.tickets_per_s, peer.durations_per_s);
-        printf("ratio libcx / Python reference: tickets %.0fx, business durations %.0fx\n",
+               "business durations/s wall; %.1f and %.0f per CPU second\n",
+               n_peer, RUNS, peer.tickets_per_s, peer.durations_per_s, peer.tickets_per_cpu_s,
+               peer.durations_per_cpu_s);
+        printf("ratio libcx / Python reference, wall time: tickets %.0fx, business durations %.0fx\n",
                tickets_per_s / peer.tickets_per_s, durations_per_s / peer.durations_per_s);
+        printf("ratio libcx / Python reference, CPU time: tickets %.0fx, business durations %.0fx\n",
+               (double)n_tickets / tt.cpu / peer.tickets_per_cpu_s, cpu_rate / peer.durations_per_cpu_s);
     } else {
         printf("peer (Python reference implementation): not run (needs /usr/bin/python3 with zoneinfo)\n");
     }
