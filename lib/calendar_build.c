@@ -138,10 +138,9 @@ static void date_text(char *buf, size_t size, int64_t day)
     snprintf(buf, size, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
-int cx_calendar_builder_add_version(size_t *index_out, cx_calendar_builder *b, int32_t year, unsigned month,
-                                    unsigned day)
+int cx_calendar_builder_add_version(size_t *out, cx_calendar_builder *b, int32_t year, unsigned month, unsigned day)
 {
-    CX__CHECK_ARG(index_out, "cx_calendar_builder_add_version");
+    CX__CHECK_ARG(out, "cx_calendar_builder_add_version");
     CX__CHECK_ARG(b, "cx_calendar_builder_add_version");
     int64_t from;
     int rc = cx__cal_day_number(&from, year, month, day, "cx_calendar_builder_add_version");
@@ -161,7 +160,7 @@ int cx_calendar_builder_add_version(size_t *index_out, cx_calendar_builder *b, i
     cx__cal_version *v = &b->spec.versions[b->spec.n_versions];
     memset(v, 0, sizeof *v);
     v->from_day = from;
-    *index_out = b->spec.n_versions++;
+    *out = b->spec.n_versions++;
     return CX_OK;
 }
 

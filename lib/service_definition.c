@@ -66,6 +66,17 @@ int cx_ticket_metrics_init(cx_ticket_metrics *m, unsigned int version)
     return CX_OK;
 }
 
+int cx_service_counts_init(cx_service_counts *counts, unsigned int version)
+{
+    CX__CHECK_ARG(counts, "cx_service_counts_init");
+    int rc = cx__check_version(version, CX_SERVICE_COUNTS_VERSION, "cx_service_counts");
+    if (rc != CX_OK)
+        return rc;
+    memset(counts, 0, sizeof *counts);
+    counts->version = version;
+    return CX_OK;
+}
+
 /* ---- checks ---------------------------------------------------------------- */
 
 static int check_flag(int v, const char *field)

@@ -122,8 +122,8 @@ CX_API void cx_calendar_builder_free(cx_calendar_builder *b);
  * Adds a schedule version effective from a local date on (from its local
  * midnight). Its weekly schedule starts empty (closed).
  *
- * @param[out] index_out the new version's index (1, 2, ... in order of
- *             adding; versions take effect in date order whatever their index)
+ * @param[out] out the new version's index (1, 2, ... in order of adding;
+ *             versions take effect in date order whatever their index)
  * @param[in,out] b the builder
  * @param[in] year year 1900..2199
  * @param[in] month 1..12
@@ -133,7 +133,7 @@ CX_API void cx_calendar_builder_free(cx_calendar_builder *b);
  *         already starts on that date; #CX_ENOMEM (builder unchanged)
  * @since 0.2.0
  */
-CX_API int cx_calendar_builder_add_version(size_t *index_out, cx_calendar_builder *b, int32_t year, unsigned month,
+CX_API int cx_calendar_builder_add_version(size_t *out, cx_calendar_builder *b, int32_t year, unsigned month,
                                            unsigned day);
 
 /**

@@ -351,6 +351,12 @@ typedef struct cx_ticket_metrics {
     cx_sla_outcome sla_resolution;  /**< Resolution target. */
 } cx_ticket_metrics;
 
+/** Static initialiser for ::cx_ticket_metrics (every field zero; cx_service_measure() fills them). @since 0.2.0 */
+#define CX_TICKET_METRICS_INIT \
+    { CX_TICKET_METRICS_VERSION, 0, 0, 0, 0u, { 0, 0 }, { 0, 0 }, 0u, 0u, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, \
+      { 0, 0 }, { 0, 0 }, { 0, 0 }, 0u, 0u, 0u, 0, 0, 0, { CX_SLA_NONE, 0, 0, 0, 0 }, \
+      { CX_SLA_NONE, 0, 0, 0, 0 }, { CX_SLA_NONE, 0, 0, 0, 0 } }
+
 /**
  * Initialises a ::cx_ticket_metrics, for callers without macros.
  * @param[out] m the struct to clear and stamp with `version`
@@ -567,6 +573,15 @@ typedef struct cx_service_counts {
 
 /** Static initialiser for ::cx_service_counts. @since 0.2.0 */
 #define CX_SERVICE_COUNTS_INIT { CX_SERVICE_COUNTS_VERSION, 0u, 0u, 0u, 0u }
+
+/**
+ * Initialises a ::cx_service_counts, for callers without macros.
+ * @param[out] counts the struct to clear and stamp with `version`
+ * @param[in] version the caller's #CX_SERVICE_COUNTS_VERSION
+ * @return #CX_OK; #CX_EINVAL if `counts` is NULL; #CX_EVERSION if unknown
+ * @since 0.2.0
+ */
+CX_API int cx_service_counts_init(cx_service_counts *counts, unsigned int version);
 
 /**
  * Counts the tickets a service has seen.

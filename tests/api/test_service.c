@@ -180,8 +180,7 @@ static void test_service_calendar_time_only(void **state)
     cx_service *svc = new_service(NULL, "", NULL);
     cx_ticket_event t[8];
     size_t n = simple_ticket(t, T0, 5400);
-    cx_ticket_metrics m;
-    assert_ok(cx_ticket_metrics_init(&m, CX_TICKET_METRICS_VERSION));
+    cx_ticket_metrics m = CX_TICKET_METRICS_INIT;
     assert_ok(cx_service_measure(&m, svc, t, n, CX_PRIORITY_NORMAL));
     /* By hand: reply and solve 90 min after creation; no calendar, so business is NaN. */
     assert_close(m.first_reply.calendar, 5400, 0);
@@ -525,6 +524,14 @@ static void test_service_option_errors(void **state)
     assert_status(cx_service_get_sla_group(&g, svc, (cx_sla_metric)4), CX_EINVAL);
     cx_service_counts c = { 2, 0, 0, 0, 0 };
     assert_status(cx_service_get_counts(&c, svc), CX_EVERSION);
+    assert_ok(cx_service_counts_init(&c, CX_SERVICE_COUNTS_VERSION));
+    assert_ok(cx_service_get_counts(&c, svc));
+    assert_int_equal(c.tickets, 0);
+    assert_status(cx_service_counts_init(&c, 2), CX_EVERSION);
+    cx_ticket_metrics tm;
+    assert_ok(cx_ticket_metrics_init(&tm, CX_TICKET_METRICS_VERSION));
+    assert_status(cx_ticket_metrics_init(&tm, 2), CX_EVERSION);
+    assert_status(cx_service_definition_init(NULL, 1), CX_EINVAL);
     cx_service_free(svc);
     cx_service_free(NULL);
     cx_calendar_free(cal);
