@@ -558,6 +558,10 @@ static int same_setup(const cx_service *a, const cx_service *b)
         return cx__error(CX_ESTATE, "cx_service_merge: the services have different as_of or confidence options");
     if ((a->opts.sla == NULL) != (b->opts.sla == NULL) || (a->opts.sla && !same_policy(&a->sla, &b->sla)))
         return cx__error(CX_ESTATE, "cx_service_merge: the services have different SLA policies");
+    const cx_group_options *ga = &a->opts.sla_groups, *gb = &b->opts.sla_groups;
+    if (a->opts.sla && (ga->period != gb->period || ga->utc_offset_minutes != gb->utc_offset_minutes
+                        || ga->min_count != gb->min_count))
+        return cx__error(CX_ESTATE, "cx_service_merge: the services group their SLA breach rates differently");
     if ((a->cal == NULL) != (b->cal == NULL))
         return cx__error(CX_ESTATE, "cx_service_merge: one service has a calendar and the other has none");
     return CX_OK;

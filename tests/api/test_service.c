@@ -442,6 +442,12 @@ static void test_service_batch_equals_single_and_merge(void **state)
     assert_status(cx_service_merge(left, other), CX_ESTATE);
     assert_error_mentions("different SLA policies");
     cx_service_free(other);
+    cx_service_options monthly = opts;
+    monthly.sla_groups.period = CX_PERIOD_MONTH;
+    other = new_service(cal, "", &monthly);
+    assert_status(cx_service_merge(left, other), CX_ESTATE);
+    assert_error_mentions("group their SLA breach rates differently");
+    cx_service_free(other);
     other = new_service(NULL, "", &(cx_service_options)CX_SERVICE_OPTIONS_INIT);
     cx_service *plain = new_service(cal, "", NULL);
     assert_status(cx_service_merge(plain, other), CX_ESTATE);
