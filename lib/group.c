@@ -127,25 +127,38 @@ typedef struct group_key {
     size_t len;
 } group_key;
 
+/* "item 3: " for messages about one item of a batch; formatted only on
+ * failure, since make_key runs once per item. */
+static void item_prefix(char *where, size_t size, long long index)
+{
+    where[0] = '\0';
+    if (index >= 0)
+        snprintf(where, size, "item %lld: ", index);
+}
+
 static int make_key(const cx_group *g, const char *segment, int64_t timestamp_ms, long long index, group_key *key)
 {
-    char where[48] = "";
-    if (index >= 0)
-        snprintf(where, sizeof where, "item %lld: ", index);
+    char where[48];
     if (segment == NULL)
         segment = "";
     size_t n = strnlen(segment, CX_GROUP_SEGMENT_MAX + 1);
-    if (n > CX_GROUP_SEGMENT_MAX)
+    if (n > CX_GROUP_SEGMENT_MAX) {
+        item_prefix(where, sizeof where, index);
         return cx__error(CX_EINVAL, "%ssegment \"%.32s...\" is longer than %d bytes", where, segment,
                          CX_GROUP_SEGMENT_MAX);
+    }
     size_t bad;
-    if (!cx__utf8_valid(segment, n, &bad))
+    if (!cx__utf8_valid(segment, n, &bad)) {
+        item_prefix(where, sizeof where, index);
         return cx__error(CX_EINVAL, "%ssegment is not valid UTF-8 (byte %zu)", where, bad);
+    }
     int64_t start = 0;
     if (g->opts.period != CX_PERIOD_NONE) {
         int rc = cx_period_start(&start, g->opts.period, g->opts.utc_offset_minutes, timestamp_ms);
-        if (rc != CX_OK)
+        if (rc != CX_OK) {
+            item_prefix(where, sizeof where, index);
             return cx__error(rc, "%s%s", where, cx_last_error());
+        }
     }
     memcpy(key->bytes, segment, n);
     key->bytes[n] = 0;

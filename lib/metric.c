@@ -387,28 +387,30 @@ static void where_prefix(char *buf, size_t size, long long index)
 
 int cx__metric_check(const cx_metric *m, double value, double weight, long long index)
 {
+    /* The place is formatted only on failure: this runs once per value of a batch. */
     char where[48];
-    where_prefix(where, sizeof where, index);
+#define WHERE (where_prefix(where, sizeof where, index), where)
     const char *label = kind_labels[m->kind];
     if (!isfinite(weight) || weight < 0)
-        return cx__error(CX_ERANGE, "%sweight %g must be finite and >= 0", where, weight);
+        return cx__error(CX_ERANGE, "%sweight %g must be finite and >= 0", WHERE, weight);
     if (m->kind == CX_METRIC_DURATION) {
         if (weight != 1.0)
-            return cx__error(CX_EINVAL, "%sweight %g: DURATION calculators take unweighted values (weight 1)", where,
+            return cx__error(CX_EINVAL, "%sweight %g: DURATION calculators take unweighted values (weight 1)", WHERE,
                              weight);
         if (!isfinite(value) || value < 0)
-            return cx__error(CX_ERANGE, "%sduration %g is not a finite number of seconds >= 0", where, value);
+            return cx__error(CX_ERANGE, "%sduration %g is not a finite number of seconds >= 0", WHERE, value);
         return CX_OK;
     }
     if (isnan(value))
-        return cx__error(CX_ERANGE, "%sscore NaN is not a number (the %s scale is %d..%d)", where, label, m->lo, m->hi);
+        return cx__error(CX_ERANGE, "%sscore NaN is not a number (the %s scale is %d..%d)", WHERE, label, m->lo, m->hi);
     if (value < m->lo || value > m->hi)
-        return cx__error(CX_ERANGE, "%sscore %g is outside the %s scale %d..%d", where, value, label, m->lo, m->hi);
+        return cx__error(CX_ERANGE, "%sscore %g is outside the %s scale %d..%d", WHERE, value, label, m->lo, m->hi);
     if (value != floor(value))
-        return cx__error(CX_ERANGE, "%sscore %g is not a whole number on the %s scale %d..%d", where, value, label,
+        return cx__error(CX_ERANGE, "%sscore %g is not a whole number on the %s scale %d..%d", WHERE, value, label,
                          m->lo, m->hi);
     return CX_OK;
 }
+#undef WHERE
 
 static int require_not_cxi(const cx_metric *m, const char *func)
 {

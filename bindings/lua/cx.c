@@ -559,6 +559,7 @@ int luaopen_cx(lua_State *L)
     lua_pushvalue(L, -2);
     luaL_setfuncs(L, module_functions, 1);
     cx_lua_open_text(L);
+    cx_lua_open_service(L);
     lua_pushstring(L, cx_version_string());
     lua_setfield(L, -2, "_VERSION");
     return 1;

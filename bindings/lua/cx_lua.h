@@ -38,5 +38,6 @@ int cx_lua_lookup(const char *name, const char *const *names, const int *values,
 /* Module parts: each adds its classes (error metatable at -2) and
  * functions (module table at -1, error metatable as upvalue). */
 void cx_lua_open_text(lua_State *L);
+void cx_lua_open_service(lua_State *L);
 
 #endif

@@ -17,5 +17,8 @@
 #include "cx/metric.h"
 #include "cx/group.h"
 #include "cx/text.h"
+#include "cx/timezone.h"
+#include "cx/calendar.h"
+#include "cx/service.h"
 
 #endif /* CX_CX_H */

@@ -190,6 +190,40 @@ test("lexicons and keywords", function()
   assert(not pcall(kw.add, kw, "c", "x"))
 end)
 
+test("time zones, calendars, service metrics", function()
+  local tz = cx.timezone("Europe/Berlin")
+  local offset, dst = tz:offset_at("2026-07-01T12:00:00Z")
+  assert(offset == 7200 and dst) -- CEST, as Python's zoneinfo says
+  local cal = cx.calendar([==[{"timezone": "Europe/Berlin",
+    "week": {"mon": [["09:00","12:00"],["13:00","17:00"]], "tue": [["09:00","17:00"]]},
+    "holidays": ["2026-11-24"]}]==])
+  -- by hand: Monday 2026-11-23 11:30-13:30 spans the lunch break: 30 + 30 minutes
+  assert(cal:business_seconds("2026-11-23T11:30:00+01:00", "2026-11-23T13:30:00+01:00") == 3600)
+  local span = cal:measure("2026-11-23T08:00:00+01:00", "2026-11-25T08:00:00+01:00")
+  assert(span.calendar_seconds == 48 * 3600 and span.business_seconds == 7 * 3600) -- Tuesday is a holiday
+  assert(cal:is_open("2026-11-23T10:00:00+01:00") and not cal:is_open("2026-11-23T12:30:00+01:00"))
+  assert(cal:add_business_seconds("2026-11-23T11:30:00+01:00", 3600) == cx.parse_instant("2026-11-23T13:30:00+01:00"))
+  raises(function() cx.calendar('{"timezone": "Nowhere/Else", "week": {}}') end, "ENOTFOUND")
+  local svc = cx.service(cal, { sla = { business_hours = true, first_reply = { normal = 3600 } } })
+  cal = nil
+  collectgarbage() -- the service keeps its calendar alive
+  local ticket = {
+    { "2026-11-23T11:00:00+01:00", "created" },
+    { "2026-11-23T11:00:00+01:00", "message", "customer" },
+    { "2026-11-23T13:30:00+01:00", "message", "agent" },
+    { "2026-11-23T13:30:00+01:00", "status", "solved" },
+  }
+  local m = svc:measure(ticket)
+  -- by hand: 2.5 h on the clock, of which 11:00-12:00 and 13:00-13:30 are open: 5400 s
+  assert(m.first_reply.calendar == 9000 and m.first_reply.business == 5400)
+  assert(m.one_touch == 1 and m.sla_first_reply.state == "breached")
+  svc:add_ticket(ticket, "normal", "billing")
+  assert(svc:counts().tickets == 1 and svc:metric("first_reply", "business").value == 5400)
+  raises(function() svc:add_ticket({ { "2026-11-23T11:00:00+01:00", "message", "agent" } }) end, "EINVAL")
+  assert(svc:counts().tickets == 1)
+  assert(not pcall(svc.add_ticket, svc, { { 0, "teleported" } }))
+end)
+
 test("version", function()
   assert(cx.version():match("^%d+%.%d+%.%d+$"))
   assert(cx._VERSION == cx.version())

@@ -463,3 +463,305 @@ typedef struct cx_keyword {
 int cx_keyword_init(cx_keyword *kwd, unsigned int version);
 
 int cx_keywords_get(cx_keyword *out, const cx_keywords *kw, size_t index);
+
+/* timezone.h */
+typedef struct cx_timezone cx_timezone;
+
+int cx_timezone_load(cx_timezone **out, const char *name, const char *zoneinfo_dir);
+
+int cx_timezone_from_tzif(cx_timezone **out, const char *name, const void *data, size_t len);
+
+int cx_timezone_fixed(cx_timezone **out, int32_t utc_offset_seconds);
+
+void cx_timezone_free(cx_timezone *tz);
+
+const char *cx_timezone_name(const cx_timezone *tz);
+
+int cx_timezone_offset_at(int32_t *offset_out, int *is_dst_out, const cx_timezone *tz, int64_t at);
+
+int cx_instant_parse(int64_t *seconds_out, int32_t *nanos_out, const char *text);
+
+int cx_instant_format(cx_buffer *out, int64_t at, int32_t utc_offset_seconds);
+
+/* calendar.h */
+typedef struct cx_calendar cx_calendar;
+
+typedef struct cx_calendar_builder cx_calendar_builder;
+
+typedef enum cx_weekday {
+    CX_WEEKDAY_MONDAY = 1,
+    CX_WEEKDAY_TUESDAY = 2,
+    CX_WEEKDAY_WEDNESDAY = 3,
+    CX_WEEKDAY_THURSDAY = 4,
+    CX_WEEKDAY_FRIDAY = 5,
+    CX_WEEKDAY_SATURDAY = 6,
+    CX_WEEKDAY_SUNDAY = 7
+} cx_weekday;
+
+int cx_calendar_builder_new(cx_calendar_builder **out, const cx_timezone *tz);
+
+void cx_calendar_builder_free(cx_calendar_builder *b);
+
+int cx_calendar_builder_add_version(size_t *out, cx_calendar_builder *b, int32_t year, unsigned month,
+                                           unsigned day);
+
+int cx_calendar_builder_add_hours(cx_calendar_builder *b, size_t version, cx_weekday weekday, int32_t open,
+                                         int32_t close);
+
+int cx_calendar_builder_add_holiday(cx_calendar_builder *b, int32_t year, unsigned month, unsigned day);
+
+int cx_calendar_builder_add_holiday_hours(cx_calendar_builder *b, int32_t year, unsigned month, unsigned day,
+                                                 int32_t open, int32_t close);
+
+int cx_calendar_build(cx_calendar **out, const cx_calendar_builder *b);
+
+void cx_calendar_free(cx_calendar *cal);
+
+int cx_calendar_from_json(cx_calendar **out, const char *json, size_t len, const char *zoneinfo_dir);
+
+int cx_calendar_from_json_zone(cx_calendar **out, const char *json, size_t len, const cx_timezone *tz);
+
+int cx_calendar_load(cx_calendar **out, const char *path, const char *zoneinfo_dir);
+
+int cx_calendar_to_json(cx_buffer *out, const cx_calendar *cal);
+
+int cx_calendar_business_seconds(int64_t *out, const cx_calendar *cal, int64_t from, int64_t to);
+
+int cx_calendar_business_clock(int64_t *out, const cx_calendar *cal, int64_t at);
+
+int cx_calendar_business_seconds_many(int64_t *out, const cx_calendar *cal, const int64_t *from,
+                                             const int64_t *to, size_t n);
+
+int cx_calendar_add_business_seconds(int64_t *out, const cx_calendar *cal, int64_t from, int64_t seconds);
+
+int cx_calendar_is_open(int *out, const cx_calendar *cal, int64_t at);
+
+int cx_calendar_next_change(int64_t *out, const cx_calendar *cal, int64_t at);
+
+int cx_calendar_version_count(size_t *out, const cx_calendar *cal);
+
+int cx_calendar_version_at(size_t *out, const cx_calendar *cal, int64_t at);
+
+int cx_calendar_pin(cx_calendar **out, const cx_calendar *cal, size_t version);
+
+const cx_timezone *cx_calendar_timezone(const cx_calendar *cal);
+
+typedef struct cx_calendar_span {
+    unsigned int version;
+    int64_t from;
+    int64_t to;
+    int64_t calendar_seconds;
+    int64_t business_seconds;
+} cx_calendar_span;
+
+int cx_calendar_span_init(cx_calendar_span *span, unsigned int version);
+
+int cx_calendar_measure(cx_calendar_span *out, const cx_calendar *cal, const char *from, const char *to);
+
+int cx_calendar_measure_file(cx_calendar_span *out, const char *path, const char *zoneinfo_dir,
+                                    const char *from, const char *to);
+
+/* service.h */
+typedef enum cx_ticket_event_type {
+    CX_EVENT_CREATED = 1,
+    CX_EVENT_STATUS = 2,
+    CX_EVENT_MESSAGE = 3,
+    CX_EVENT_ASSIGNED = 4,
+    CX_EVENT_MERGED = 5
+} cx_ticket_event_type;
+
+typedef enum cx_ticket_status {
+    CX_STATUS_NEW = 1,
+    CX_STATUS_OPEN = 2,
+    CX_STATUS_PENDING = 3,
+    CX_STATUS_ON_HOLD = 4,
+    CX_STATUS_SOLVED = 5,
+    CX_STATUS_CLOSED = 6,
+    CX_STATUS_REOPENED = 7
+} cx_ticket_status;
+
+typedef enum cx_author {
+    CX_AUTHOR_CUSTOMER = 1,
+    CX_AUTHOR_AGENT = 2,
+    CX_AUTHOR_BOT = 3
+} cx_author;
+
+typedef struct cx_ticket_event {
+    int64_t time;
+    int32_t type;
+    int32_t value;
+    uint32_t flags;
+    uint32_t reserved;
+} cx_ticket_event;
+
+typedef enum cx_ticket_priority {
+    CX_PRIORITY_LOW = 1,
+    CX_PRIORITY_NORMAL = 2,
+    CX_PRIORITY_HIGH = 3,
+    CX_PRIORITY_URGENT = 4
+} cx_ticket_priority;
+
+typedef enum cx_clock_start {
+    CX_CLOCK_CREATED = 1,
+    CX_CLOCK_FIRST_CUSTOMER_MESSAGE = 2
+} cx_clock_start;
+
+typedef enum cx_schedule_semantics {
+    CX_SCHEDULE_MULTI_EVENT = 1,
+    CX_SCHEDULE_SINGLE_EVENT = 2
+} cx_schedule_semantics;
+
+typedef struct cx_service_definition {
+    unsigned int version;
+    cx_clock_start clock_start;
+    int count_bot_replies;
+    int count_private_notes;
+    int reopen_resets_first_reply;
+    uint32_t pause_statuses;
+    cx_schedule_semantics schedule;
+} cx_service_definition;
+
+int cx_service_definition_init(cx_service_definition *def, unsigned int version);
+
+int cx_service_definition_set(cx_service_definition *def, const char *option, const char *value);
+
+int cx_service_definition_parse(cx_service_definition *def, const char *text);
+
+int cx_service_definition_describe(cx_buffer *out, const cx_service_definition *def);
+
+typedef enum cx_sla_metric {
+    CX_SLA_FIRST_REPLY = 1,
+    CX_SLA_NEXT_REPLY = 2,
+    CX_SLA_RESOLUTION = 3
+} cx_sla_metric;
+
+typedef enum cx_sla_state {
+    CX_SLA_NONE = 0,
+    CX_SLA_ACHIEVED = 1,
+    CX_SLA_BREACHED = 2,
+    CX_SLA_RUNNING = 3
+} cx_sla_state;
+
+typedef struct cx_sla_policy {
+    unsigned int version;
+    int business_hours;
+    uint32_t pause_statuses;
+    int64_t first_reply[4];
+    int64_t next_reply[4];
+    int64_t resolution[4];
+} cx_sla_policy;
+
+int cx_sla_policy_init(cx_sla_policy *policy, unsigned int version);
+
+typedef struct cx_sla_outcome {
+    cx_sla_state state;
+    int64_t target;
+    int64_t breach_at;
+    double elapsed;
+    double time_left;
+} cx_sla_outcome;
+
+typedef enum cx_time_basis {
+    CX_TIME_CALENDAR = 1,
+    CX_TIME_BUSINESS = 2
+} cx_time_basis;
+
+typedef struct cx_service_time {
+    double calendar;
+    double business;
+} cx_service_time;
+
+typedef struct cx_ticket_metrics {
+    unsigned int version;
+    int resolved;
+    int merged;
+    int64_t clock_start;
+    size_t schedule_version;
+    cx_service_time first_reply;
+    cx_service_time first_reply_last;
+    uint32_t first_reply_count;
+    uint32_t next_reply_count;
+    cx_service_time next_reply_total;
+    cx_service_time next_reply_max;
+    cx_service_time first_resolution;
+    cx_service_time full_resolution;
+    cx_service_time requester_wait;
+    cx_service_time agent_wait;
+    cx_service_time on_hold;
+    uint32_t replies;
+    uint32_t reopens;
+    uint32_t assignments;
+    int one_touch;
+    int fcr_no_follow_up;
+    int fcr_first_reply;
+    cx_sla_outcome sla_first_reply;
+    cx_sla_outcome sla_next_reply;
+    cx_sla_outcome sla_resolution;
+} cx_ticket_metrics;
+
+int cx_ticket_metrics_init(cx_ticket_metrics *m, unsigned int version);
+
+typedef struct cx_service cx_service;
+
+typedef struct cx_service_options {
+    unsigned int version;
+    int64_t as_of;
+    double confidence;
+    const cx_sla_policy *sla;
+    const cx_group_options *sla_groups;
+} cx_service_options;
+
+int cx_service_options_init(cx_service_options *opts, unsigned int version);
+
+typedef enum cx_service_metric {
+    CX_SERVICE_FIRST_REPLY = 1,
+    CX_SERVICE_NEXT_REPLY = 2,
+    CX_SERVICE_FIRST_RESOLUTION = 3,
+    CX_SERVICE_FULL_RESOLUTION = 4,
+    CX_SERVICE_REQUESTER_WAIT = 5,
+    CX_SERVICE_AGENT_WAIT = 6,
+    CX_SERVICE_ON_HOLD = 7,
+    CX_SERVICE_REPLIES = 8,
+    CX_SERVICE_REOPENS = 9,
+    CX_SERVICE_REOPEN_RATE = 10,
+    CX_SERVICE_ONE_TOUCH = 11,
+    CX_SERVICE_FCR_NO_FOLLOW_UP = 12,
+    CX_SERVICE_FCR_FIRST_REPLY = 13
+} cx_service_metric;
+
+const char *cx_service_metric_name(cx_service_metric metric);
+
+int cx_service_metric_from_name(cx_service_metric *out, const char *name);
+
+int cx_service_new(cx_service **out, const cx_calendar *cal, const cx_service_definition *def,
+                          const cx_service_options *opts);
+
+void cx_service_free(cx_service *svc);
+
+int cx_service_measure(cx_ticket_metrics *out, const cx_service *svc, const cx_ticket_event *events, size_t n,
+                              cx_ticket_priority priority);
+
+int cx_service_add_ticket(cx_service *svc, const cx_ticket_event *events, size_t n,
+                                 cx_ticket_priority priority, const char *segment);
+
+int cx_service_add_tickets(cx_service *svc, const cx_ticket_event *events, const size_t *offsets,
+                                  size_t n_tickets, const int32_t *priorities, const char *const *segments);
+
+int cx_service_get_metric(const cx_metric **out, const cx_service *svc, cx_service_metric metric,
+                                 cx_time_basis basis);
+
+int cx_service_get_sla_group(cx_group **out, cx_service *svc, cx_sla_metric metric);
+
+typedef struct cx_service_counts {
+    unsigned int version;
+    uint64_t tickets;
+    uint64_t resolved;
+    uint64_t unresolved;
+    uint64_t merged;
+} cx_service_counts;
+
+int cx_service_counts_init(cx_service_counts *counts, unsigned int version);
+
+int cx_service_get_counts(cx_service_counts *out, const cx_service *svc);
+
+int cx_service_merge(cx_service *into, const cx_service *from);
