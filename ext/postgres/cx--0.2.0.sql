@@ -209,6 +209,8 @@ CREATE FUNCTION cx_quantile(cx_state, q double precision[]) RETURNS double preci
     AS 'MODULE_PATHNAME', 'cx_state_quantiles' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx_compare(a cx_state, b cx_state) RETURNS cx_comparison
     AS 'MODULE_PATHNAME', 'cx_state_compare' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx_merge(a cx_state, b cx_state) RETURNS cx_state
+    AS 'MODULE_PATHNAME', 'cx_state_merge' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION cx_kind(cx_state) RETURNS text
     AS 'MODULE_PATHNAME', 'cx_state_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx_library_version() RETURNS text

@@ -13,12 +13,14 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 CX_PG_FUNCTION(cx_state_result);
 CX_PG_FUNCTION(cx_state_quantile);
 CX_PG_FUNCTION(cx_state_quantiles);
 CX_PG_FUNCTION(cx_state_compare);
 CX_PG_FUNCTION(cx_state_kind);
+CX_PG_FUNCTION(cx_state_merge);
 CX_PG_FUNCTION(cx_library_version);
 
 static TupleDesc composite_type(FunctionCallInfo fcinfo, int fields)
@@ -142,6 +144,45 @@ Datum cx_state_compare(PG_FUNCTION_ARGS)
     for (int i = 0; i < 6; i++)
         put_double(values, nulls, i, fields[i]);
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* cx_merge(a, b): both states in one, for upserts into rollup tables;
+ * a NULL side gives the other state unchanged. */
+Datum cx_state_merge(PG_FUNCTION_ARGS)
+{
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) {
+        if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+            PG_RETURN_NULL();
+        PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
+    }
+    cx_pg_state *blob_a = PG_GETARG_CX_STATE(0);
+    cx_pg_state *blob_b = PG_GETARG_CX_STATE(1);
+    cx_metric *into = cx_pg_deserialize_or_raise(blob_a);
+    cx_metric *from = NULL;
+    int rc = cx_pg_deserialize(&from, blob_b);
+    if (rc == CX_OK)
+        rc = cx_metric_merge(into, from);
+    cx_metric_free(from);
+    if (rc != CX_OK) {
+        cx_metric_free(into);
+        cx_pg_raise(rc);
+    }
+    /* Serializing allocates with palloc, which may raise: free first. */
+    size_t len = 0;
+    rc = cx_metric_serialize(into, NULL, 0, &len);
+    bool fits = len <= MaxAllocSize - VARHDRSZ;
+    struct varlena *out = rc == CX_OK && fits ? palloc_extended(VARHDRSZ + len, MCXT_ALLOC_NO_OOM) : NULL;
+    if (out != NULL) {
+        SET_VARSIZE(out, VARHDRSZ + len);
+        rc = cx_metric_serialize(into, VARDATA(out), len, &len);
+    }
+    cx_metric_free(into);
+    if (rc != CX_OK)
+        cx_pg_raise(rc);
+    if (out == NULL)
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+                        errmsg("out of memory merging two cx_state values (%zu bytes needed)", len)));
+    PG_RETURN_POINTER(out);
 }
 
 Datum cx_state_kind(PG_FUNCTION_ARGS)

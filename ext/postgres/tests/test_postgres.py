@@ -326,6 +326,24 @@ def rollup(s):
         WITH m AS (SELECT cx_value(cx_merge(wait)) v FROM rollup)
         SELECT abs(avg((extract(epoch FROM wait) <= v)::int) - 0.5) < 0.01 FROM answers, m
         WHERE wait IS NOT NULL GROUP BY v"""))
+    s.check("cx_merge(a, b) of two states equals the aggregate cx_merge", lambda: s.true("""
+        SELECT cx_merge(a.nps, b.nps)::bytea = (SELECT cx_merge(nps) FROM rollup r
+                                                WHERE r.team = 1 AND r.day IN (a.day, b.day))::bytea
+           AND cx_merge(a.nps, NULL)::bytea = a.nps::bytea AND cx_merge(NULL, b.nps)::bytea = b.nps::bytea
+        FROM rollup a JOIN rollup b ON a.team = 1 AND b.team = 1 AND b.day = a.day + 1"""))
+
+    def upsert():
+        s.cur.execute("""CREATE TABLE daily (team int, day date, nps cx_state, wait cx_state,
+                                             PRIMARY KEY (team, day))""")
+        for batch in ("id <= 120000", "id > 120000"):
+            s.cur.execute(f"""INSERT INTO daily
+                SELECT team, day, cx_nps_state(nps), cx_duration_state(wait) FROM answers WHERE {batch}
+                GROUP BY team, day
+                ON CONFLICT (team, day) DO UPDATE
+                SET nps = cx_merge(daily.nps, EXCLUDED.nps), wait = cx_merge(daily.wait, EXCLUDED.wait)""")
+        return s.true("""SELECT d.nps::bytea = r.nps::bytea AND cx_n(d.wait) = cx_n(r.wait)
+                         FROM daily d JOIN rollup r USING (team, day)""")
+    s.check("rollup kept up to date in two batches with INSERT ... ON CONFLICT and cx_merge(a, b)", upsert)
     s.check("a state survives its text form (dump and restore)", lambda: s.true("""
         SELECT nps::text::cx_state::bytea = nps::bytea AND wait::text::cx_state::bytea = wait::bytea FROM rollup"""))
     s.check("a state survives bytea and back", lambda: s.true(
@@ -386,6 +404,8 @@ def errors(s):
         ("merging different options",
          "SELECT cx_merge(s) FROM (SELECT cx_csat_state(4) UNION ALL SELECT cx_csat_state(4, 5)) t(s)", "22023",
          "the two CSAT calculators differ in option threshold"),
+        ("merging two states of different kinds", "SELECT cx_merge(cx_nps_state(9), cx_ces_state(3))", "22023",
+         "kinds differ (NPS vs CES)"),
         ("comparing different kinds", "SELECT cx_compare(cx_nps_state(9), cx_fcr_state(true))", "22023",
          "kinds differ (NPS vs FCR)"),
         ("quantile of a NPS state", "SELECT cx_quantile(cx_nps_state(9), 0.5)", "22023", "DURATION"),
