@@ -5,7 +5,7 @@ usage: bench_postgres.py BUILD_DIR
 
 Installs the built extension (needs root), starts a throw-away cluster
 (ext/postgres/tests/pgcluster.py), loads 10 million scores 0..10 into a
-table and times, as medians of repeated runs:
+table and times, as medians of repeated runs taking turns:
 
 - count(score): the scan alone, the floor for any aggregate;
 - cx_nps(score), which also gives the standard error, interval and n;
@@ -27,7 +27,7 @@ import pgcluster  # noqa: E402
 
 QUICK = os.environ.get("CX_BENCH_QUICK", "") not in ("", "0")
 ROWS = 200_000 if QUICK else 10_000_000
-REPEATS = 3 if QUICK else 5
+REPEATS = 3 if QUICK else 7
 
 QUERIES = {
     "scan": "SELECT count(score) FROM answers",
@@ -41,14 +41,18 @@ PARALLEL = ("SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_p
             "SET max_parallel_workers_per_gather = 2")
 
 
-def median_seconds(cur, sql):
-    times, value = [], None
+def medians(cur, queries):
+    """Median seconds and last value of each query; the queries take turns
+    within each round, so a busy moment on a shared machine hits them alike."""
+    times = {name: [] for name in queries}
+    values = {}
     for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        cur.execute(sql)
-        value = cur.fetchone()[0]
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
+        for name, sql in queries.items():
+            t0 = time.perf_counter()
+            cur.execute(sql)
+            values[name] = cur.fetchone()[0]
+            times[name].append(time.perf_counter() - t0)
+    return {name: (statistics.median(t), values[name]) for name, t in times.items()}
 
 
 def workers_launched(cur, sql):
@@ -71,10 +75,10 @@ def run(cur):
                 "pg_size_pretty(pg_relation_size('answers'))")
     version, jit, size = cur.fetchone()
     cur.execute(SERIAL)
-    median_seconds(cur, QUERIES["scan"])  # warm the buffer cache
-    serial = {name: median_seconds(cur, sql) for name, sql in QUERIES.items()}
+    cur.execute(QUERIES["scan"])  # warm the buffer cache
+    serial = medians(cur, QUERIES)
     cur.execute(PARALLEL)
-    parallel = {name: median_seconds(cur, QUERIES[name]) for name in ("cx_nps", "sql_one_case")}
+    parallel = medians(cur, {name: QUERIES[name] for name in ("cx_nps", "sql_one_case")})
     workers = workers_launched(cur, QUERIES["cx_nps"])
 
     t = {k: v[0] for k, v in serial.items()}

@@ -214,7 +214,7 @@ CREATE FUNCTION cx_merge(a cx_state, b cx_state) RETURNS cx_state
 CREATE FUNCTION cx_kind(cx_state) RETURNS text
     AS 'MODULE_PATHNAME', 'cx_state_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx_library_version() RETURNS text
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- ---- accessors -------------------------------------------------------
 

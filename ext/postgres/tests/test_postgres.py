@@ -468,6 +468,21 @@ def memory(s):
         s.cur.execute("RESET work_mem; RESET enable_hashagg; RESET enable_sort")
 
 
+def other_schema(s, pg):
+    """CREATE EXTENSION cx SCHEMA x: the SQL-language accessors find the
+    extension's functions without x on the search_path."""
+    s.cur.execute("CREATE DATABASE schema_test")
+    conn = pg.connect("schema_test")
+    try:
+        cur = conn.cursor()
+        cur.execute("CREATE SCHEMA analytics; CREATE EXTENSION cx SCHEMA analytics; SET search_path = public")
+        cur.execute("SELECT analytics.cx_value(st) = 100 AND analytics.cx_n(st) = 2 AND analytics.cx_ci_low(st) < 100 "
+                    "FROM (SELECT analytics.cx_nps_state(x) FROM (VALUES (9), (10)) t(x)) u(st)")
+        return cur.fetchone()[0] is True, "wrong figures"
+    finally:
+        conn.close()
+
+
 def main():
     build = os.path.abspath(sys.argv[1])
     figures = os.path.join(build, "ext", "postgres", "tests", "cx_figures")
@@ -482,6 +497,7 @@ def main():
         try:
             for part in (basics, against_sql, against_c_library, parallel, rollup, nulls_and_empty, errors, memory):
                 part(s)
+            s.check("the extension works from a schema outside the search_path", lambda: other_schema(s, pg))
         except Exception:
             traceback.print_exc()
             print(pg.server_log_tail())
