@@ -147,6 +147,14 @@ def against_sql(s):
     s.check("NPS as a window aggregate equals NPS per group", lambda: s.true("""
         SELECT bool_and(w = g) FROM (SELECT team, cx_nps(nps) OVER (PARTITION BY team) w FROM answers) x
         JOIN (SELECT team, cx_nps(nps) g FROM answers GROUP BY team) y USING (team)"""))
+    # A moving frame restarts the aggregate for every row (no inverse
+    # transition): each restart resets the context and frees the calculator.
+    s.check("NPS over a moving window frame equals the SQL formula over the same frame", lambda: s.true("""
+        SELECT abs(coalesce((r).value, 0) - coalesce(100.0 * (p - d) / nullif(n, 0), 0)) < 1e-9
+               AND coalesce((r).n, 0) = n
+        FROM (SELECT cx_nps(nps) OVER w r, count(*) FILTER (WHERE nps >= 9) OVER w p,
+                     count(*) FILTER (WHERE nps <= 6) OVER w d, count(nps) OVER w n
+              FROM answers WHERE id <= 3000 WINDOW w AS (ORDER BY id ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)) x"""))
     s.check("NPS standard error equals the trinomial formula in SQL", lambda: s.true("""
         WITH t AS (SELECT team, cx_nps(nps) r, avg((nps >= 9)::int) p, avg((nps <= 6)::int) d, count(nps) n
                    FROM answers GROUP BY team)
@@ -468,6 +476,27 @@ def memory(s):
         s.cur.execute("RESET work_mem; RESET enable_hashagg; RESET enable_sort")
 
 
+def module_symbols(s, build):
+    """cx.so carries libcx inside, hidden: it needs no libcx.so and exports
+    only the functions the install script declares, their info functions and
+    PostgreSQL's magic block."""
+    module = os.path.join(build, "ext", "postgres", "cx.so")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cx--0.2.0.sql")
+    with open(script) as f:
+        sql = f.read()
+    declared = set(re.findall(r"'MODULE_PATHNAME', '(\w+)'", sql))
+    declared |= set(re.findall(r"CREATE FUNCTION (\w+)\([^)]*\) RETURNS \w+(?:\[\])?\s+AS 'MODULE_PATHNAME' LANGUAGE",
+                               sql))
+    nm = subprocess.run(["nm", "-D", "--defined-only", module], check=True, capture_output=True, text=True).stdout
+    exported = {line.split()[-1] for line in nm.splitlines() if line.strip()}
+    allowed = declared | {"pg_finfo_" + d for d in declared} | {"Pg_magic_func"}
+    needed = subprocess.run(["readelf", "-d", module], check=True, capture_output=True, text=True).stdout
+    s.check("cx.so exports only its SQL functions (libcx hidden inside)",
+            lambda: (exported == allowed, f"unexpected {sorted(exported - allowed)[:5]}, "
+                                          f"missing {sorted(allowed - exported)[:5]}"))
+    s.check("cx.so does not need libcx.so at run time", lambda: ("libcx" not in needed, needed))
+
+
 def other_schema(s, pg):
     """CREATE EXTENSION cx SCHEMA x: the SQL-language accessors find the
     extension's functions without x on the search_path."""
@@ -495,6 +524,7 @@ def main():
     with pgcluster.Cluster() as pg:
         s = Suite(pg.connect(), figures)
         try:
+            module_symbols(s, build)
             for part in (basics, against_sql, against_c_library, parallel, rollup, nulls_and_empty, errors, memory):
                 part(s)
             s.check("the extension works from a schema outside the search_path", lambda: other_schema(s, pg))
