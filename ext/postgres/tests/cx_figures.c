@@ -59,6 +59,8 @@ static void feed(cx_metric *m, FILE *in)
 {
     char line[128];
     while (fgets(line, sizeof line, in) != NULL) {
+        if (line[0] == '\n')
+            continue;
         int rc = cx_metric_add(m, strtod(line, NULL));
         if (rc != CX_OK)
             die("cx_metric_add", rc);

@@ -102,18 +102,18 @@ class Suite:
 
     def c_library(self, args, values):
         """Runs the C library on `values` (one per line) and returns its output fields."""
-        out = subprocess.run([self.figures] + args, input="\n".join(str(v) for v in values) + "\n",
+        out = subprocess.run([self.figures] + args, input="".join(f"{v}\n" for v in values),
                              capture_output=True, text=True, check=True).stdout
         return out.split()
 
 
 def close(a, b, rel=1e-12, abs_tol=1e-9):
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(b, str):
-        b = float(b)
+    """SQL figure `a` against C figure `b` (a number or its text)."""
+    b = float(b)
     if math.isnan(b):
         return a is None  # the extension reports figures libcx cannot compute as NULL
+    if a is None:
+        return False
     return math.isclose(float(a), b, rel_tol=rel, abs_tol=abs_tol)
 
 
