@@ -16,7 +16,7 @@ trap 'rm -rf "$dest"' EXIT
 prefix="$dest/prefix"
 # A library-only build configured for a temporary prefix, installed there.
 check "configure for prefix $prefix" meson setup "$dest/build" "$CX_ROOT" --prefix "$prefix" \
-    -Dtests=false -Dbench=false -Dexamples=false -Dpython=disabled -Dlua=disabled -Ddocs=disabled
+    -Dtests=false -Dbench=false -Dexamples=false -Dpython=disabled -Dlua=disabled -Ddocs=disabled -Dpostgres=disabled
 check "build" ninja -C "$dest/build"
 check "meson install" meson install -C "$dest/build" --quiet
 pc=$(find "$prefix" -name libcx.pc | head -n 1)
