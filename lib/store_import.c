@@ -344,8 +344,12 @@ int cx__import_stage_row(cx__import_job *job)
             rc = convert_field(job, i, job->raw[i], job->raw_len[i], row);
     }
     cx__locator loc = { locate, job };
-    if (rc == CX_OK)
-        rc = cx__store_validate_row(job->t, row, 0, &loc);
+    if (rc == CX_OK && (rc = cx__store_validate_row(job->t, row, 0, &loc)) == CX_EINVAL) {
+        /* A missing or malformed value is bad input here, not a bad argument. */
+        char message[512];
+        snprintf(message, sizeof message, "%s", cx_last_error());
+        rc = cx__error(CX_EFORMAT, "%s", message);
+    }
     if (rc != CX_OK) {
         arena_rollback(&job->arena, mark);
         return rc;
@@ -381,14 +385,19 @@ static int close_rejects(cx__import_job *job, int rc)
     return rc;
 }
 
-/* Records a bad row: counted, and written to the reject file. */
-static int reject_row(cx__import_job *job)
+static void note_bad_row(cx__import_job *job)
 {
-    job->result.rejected++;
     if (job->result.first_bad_line == 0) {
         job->result.first_bad_line = job->row_line;
         snprintf(job->result.first_bad_reason, sizeof job->result.first_bad_reason, "%s", cx_last_error());
     }
+}
+
+/* Records a bad row: counted, and written to the reject file. */
+static int reject_row(cx__import_job *job)
+{
+    job->result.rejected++;
+    note_bad_row(job);
     if (job->reject == NULL)
         return CX_OK;
     int rc = job->format == CX_IMPORT_CSV ? cx__import_reject_csv(job) : cx__import_reject_jsonl(job);
@@ -418,6 +427,7 @@ static int report_progress(cx__import_job *job, int done)
         return CX_OK;
     cx_import_progress p;
     fill_progress(job, &p, done);
+    cx__error(CX_OK, "%s", ""); /* to tell whether the callback sets a message */
     int rc = job->opts.progress(&p, job->opts.payload);
     if (rc != CX_OK && cx_last_error_code() == CX_OK)
         cx__error(rc, "%s: the import was stopped by its progress callback (status %d)", job->name, rc);
@@ -450,8 +460,12 @@ int cx__import_take_row(cx__import_job *job, int parse_rc)
     job->result.rows_read++;
     int rc = parse_rc == CX_OK ? cx__import_stage_row(job) : parse_rc;
     if (rc != CX_OK) {
-        if (rc == CX_ENOMEM || rc == CX_EIO || !job->opts.skip_bad)
+        if (rc == CX_ENOMEM || rc == CX_EIO)
             return rc;
+        if (!job->opts.skip_bad) {
+            note_bad_row(job);
+            return rc;
+        }
         if ((rc = reject_row(job)) != CX_OK)
             return rc;
     }
