@@ -212,9 +212,13 @@ static bool parse_epoch(const char *s, size_t n, const cx__time_rules *rules, in
     return true;
 }
 
+/* Four digits and a dash start a date; anything else is an epoch number. */
 static bool looks_like_date(const char *s, size_t n)
 {
-    return n >= 10 && s[4] == '-' && s[7] == '-';
+    for (size_t i = 0; i < 4; i++)
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+    return n > 4 && s[4] == '-';
 }
 
 bool cx__parse_time(const char *s, size_t n, const cx__time_rules *rules, int64_t *out, char *why, size_t why_cap)
