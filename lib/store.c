@@ -81,6 +81,18 @@ int cx__store_sqlite_error(const cx_store *s, int sqlite_rc, const char *what)
     case SQLITE_NOTADB:
         return cx__error(CX_EFORMAT, "%s: the store file is damaged or not a database while %s (%s)", path, what,
                          msg);
+    case SQLITE_IOERR: {
+        /* The system's reason says more than "disk I/O error" (a file size
+         * limit, a vanished device). */
+        int sys = s != NULL && s->db != NULL ? sqlite3_system_errno(s->db) : 0;
+        if (sys == ENOSPC)
+            return cx__error(CX_EIO, "%s: disk full while %s (%s)", path, what, strerror(sys));
+        if (sys != 0)
+            return cx__error(CX_EIO, "%s: reading or writing the store failed while %s: %s: %s", path, what, msg,
+                             strerror(sys));
+        return cx__error(CX_EIO, "%s: reading or writing the store failed while %s: %s (a full disk, a file size "
+                         "limit or a failing device)", path, what, msg);
+    }
     default:
         return cx__error(CX_EIO, "%s: SQLite failed while %s: %s", path, what, msg);
     }
@@ -208,22 +220,65 @@ static int check_file(const char *path, const cx_store_options *opts)
     return CX_OK;
 }
 
-static int open_db(cx_store *s, const cx_store_options *opts)
+static int sqlite_open(cx_store *s, const char *name, int flags)
 {
-    bool memory = is_memory_path(s->path);
-    int flags = (opts->flags & CX_STORE_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK)
         return rc == SQLITE_NOMEM ? cx__nomem("opening the store")
                                   : cx__error(CX_EIO, "cannot open store %s: %s", s->path,
                                               s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, opts->busy_timeout_ms);
+    return CX_OK;
+}
+
+/* A WAL store in a place the reader cannot write (a read-only file, a
+ * directory of another user) cannot get its shared-memory file. Without a
+ * write-ahead log left behind, nothing is pending in one: the file alone is
+ * the whole store, and SQLite may read it as immutable. */
+static int reopen_immutable(cx_store *s)
+{
+    char *wal = cx__malloc(strlen(s->path) + 5);
+    if (wal == NULL)
+        return cx__nomem("opening the store");
+    sprintf(wal, "%s-wal", s->path);
+    bool pending = access(wal, F_OK) == 0;
+    cx__free(wal);
+    if (pending)
+        return cx__error(CX_EIO, "store %s cannot be read: its write-ahead log %s-wal needs a writable directory",
+                         s->path, s->path);
+    cx_buffer uri = CX_BUFFER_INIT;
+    int rc = cx__buffer_printf(&uri, "file:");
+    for (const char *p = s->path; rc == CX_OK && *p; p++)
+        rc = *p == '%' || *p == '?' || *p == '#' ? cx__buffer_printf(&uri, "%%%02X", (unsigned char)*p)
+                                                 : cx__buffer_append(&uri, p, 1);
+    if (rc == CX_OK)
+        rc = cx__buffer_printf(&uri, "?immutable=1");
+    if (rc != CX_OK) {
+        cx_buffer_dispose(&uri);
+        return cx__nomem("opening the store");
+    }
+    sqlite3_close(s->db);
+    s->db = NULL;
+    rc = sqlite_open(s, uri.data, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    cx_buffer_dispose(&uri);
+    return rc;
+}
+
+static int open_db(cx_store *s, const cx_store_options *opts)
+{
+    bool memory = is_memory_path(s->path);
     s->read_only = (opts->flags & CX_STORE_READ_ONLY) != 0;
+    int rc = sqlite_open(s, s->path, s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (rc != CX_OK)
+        return rc;
+    sqlite3_busy_timeout(s->db, opts->busy_timeout_ms);
     if (!s->read_only && !memory && sqlite3_db_readonly(s->db, "main") == 1)
         return cx__error(CX_EIO, "store %s is read-only (file or directory permissions); open it read-only or make it "
                          "writable", s->path);
     int64_t ignored;
+    if (s->read_only && !memory && query_int(s, "PRAGMA application_id", &ignored) != CX_OK
+        && (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_READONLY && (rc = reopen_immutable(s)) != CX_OK)
+        return rc;
     if ((rc = query_int(s, "PRAGMA application_id", &ignored)) != CX_OK)
         return rc;
     if (!s->read_only) {

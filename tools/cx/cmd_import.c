@@ -244,7 +244,7 @@ static void print_summary(const char *file, const cx_import_result *r, double se
 static void print_json(const char *file, const cx_import_result *r, double seconds, int status, const char *reject)
 {
     jw w;
-    jw_init(&w, stdout);
+    jw_init_compact(&w, stdout);
     jw_object(&w);
     jw_kstring(&w, "file", file);
     jw_kstring(&w, "table", cx_store_table_name(r->table));

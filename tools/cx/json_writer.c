@@ -10,8 +10,16 @@ void jw_init(jw *w, FILE *out)
     w->out = out;
 }
 
+void jw_init_compact(jw *w, FILE *out)
+{
+    jw_init(w, out);
+    w->compact = true;
+}
+
 static void newline(jw *w)
 {
+    if (w->compact)
+        return;
     fputc('\n', w->out);
     for (int i = 0; i < w->depth; i++)
         fputs("  ", w->out);
@@ -86,7 +94,7 @@ void jw_key(jw *w, const char *key)
 {
     before_item(w);
     write_string(w->out, key);
-    fputs(": ", w->out);
+    fputs(w->compact ? ":" : ": ", w->out);
     w->after_key = true;
 }
 

@@ -15,9 +15,12 @@ typedef struct jw {
     bool has_items[JW_MAX_DEPTH];
     char closer[JW_MAX_DEPTH];
     bool after_key;
+    bool compact;               /* one line, no indentation */
 } jw;
 
 void jw_init(jw *w, FILE *out);
+/* Compact output on one line (JSON Lines). */
+void jw_init_compact(jw *w, FILE *out);
 void jw_object(jw *w);
 void jw_array(jw *w);
 void jw_end(jw *w);            /* closes the innermost object or array */
