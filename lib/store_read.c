@@ -106,8 +106,10 @@ static void decode_row(const cx__store_table *t, sqlite3_stmt *st, int first, vo
         const cx__store_field *f = &t->fields[i];
         int col = first + (int)i;
         bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
-        const char *text = null ? NULL : (const char *)sqlite3_column_text(st, col);
-        size_t len = null ? 0 : (size_t)sqlite3_column_bytes(st, col);
+        /* Text only for text columns: asking for a number's text converts it. */
+        bool textual = f->kind != CX__FIELD_TIME && f->kind != CX__FIELD_REAL;
+        const char *text = null || !textual ? NULL : (const char *)sqlite3_column_text(st, col);
+        size_t len = text == NULL ? 0 : (size_t)sqlite3_column_bytes(st, col);
         void *p = FIELD_PTR(row, f);
         switch (f->kind) {
         case CX__FIELD_TEXT:

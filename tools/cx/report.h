@@ -57,6 +57,7 @@ typedef struct tally_entry {
     uint64_t count;
     double sum;
     void *data;                 /* owned by the user of the tally */
+    size_t hash;
 } tally_entry;
 
 typedef struct tally {

@@ -10,14 +10,20 @@
 #include "report.h"
 #include "svg.h"
 
+typedef struct month_row {
+    char label[16];      /* "2025-03" */
+    uint64_t events, active;
+} month_row;
+
 typedef struct activity {
-    tally touchpoints;    /* data: the channel first seen */
+    tally touchpoints;   /* data: the channel first seen */
     tally channels;
-    tally months;         /* count: events; sum: active customers */
-    tally month_customer; /* "YYYY-MM customer": distinct pairs */
-    uint64_t total;
-    int64_t cached_day;   /* month label of the last day seen */
-    char cached_month[8];
+    tally customers;     /* data: a bit per month, set once the customer is active in it */
+    month_row *months;   /* from the month of the data's first time */
+    size_t n_months, words;
+    int64_t first_month; /* year * 12 + month - 1 */
+    uint64_t total, outside;
+    int64_t cached_day, cached_month;
 } activity;
 
 static void release(void *state)
@@ -27,48 +33,90 @@ static void release(void *state)
         return;
     for (size_t i = 0; i < a->touchpoints.count; i++)
         free(a->touchpoints.items[i].data);
+    for (size_t i = 0; i < a->customers.count; i++)
+        free(a->customers.items[i].data);
     tally_free(&a->touchpoints);
     tally_free(&a->channels);
-    tally_free(&a->months);
-    tally_free(&a->month_customer);
+    tally_free(&a->customers);
+    free(a->months);
     free(a);
 }
 
-static const char *month_of(activity *a, int64_t ms)
+static int64_t day_of(int64_t ms)
 {
-    int64_t day = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    return ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+}
+
+static int64_t month_number(int64_t day)
+{
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+/* Index of an event's month in a->months (-1 outside the span); the month
+ * is looked up once per day, events coming roughly in time order. */
+static int64_t month_index(activity *a, int64_t ms)
+{
+    int64_t day = day_of(ms);
     if (day != a->cached_day) {
-        time_t t = (time_t)(day * 86400);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(a->cached_month, sizeof a->cached_month, "%Y-%m", &tm);
         a->cached_day = day;
+        a->cached_month = month_number(day) - a->first_month;
     }
-    return a->cached_month;
+    return a->cached_month >= 0 && (size_t)a->cached_month < a->n_months ? a->cached_month : -1;
+}
+
+static int count_active(activity *a, const char *customer, int64_t month)
+{
+    tally_entry *c = tally_get(&a->customers, customer);
+    if (c == NULL || (c->data == NULL && (c->data = calloc(a->words, sizeof(uint64_t))) == NULL))
+        return CX_ENOMEM;
+    uint64_t *bits = c->data, bit = 1ull << (month % 64);
+    if (!(bits[month / 64] & bit)) {
+        bits[month / 64] |= bit;
+        a->months[month].active++;
+    }
+    return CX_OK;
 }
 
 static int add_event(const cx_store_event *ev, void *payload)
 {
     activity *a = payload;
     tally_entry *tp = tally_get(&a->touchpoints, ev->touchpoint);
-    tally_entry *ch = tally_get(&a->channels, ev->channel ? ev->channel : "(none)");
-    const char *month = month_of(a, ev->timestamp_ms);
-    tally_entry *mo = tally_get(&a->months, month);
-    if (tp == NULL || ch == NULL || mo == NULL)
+    if (tp == NULL)
         return CX_ENOMEM;
     tp->count++;
-    ch->count++;
-    mo->count++;
-    a->total++;
     if (tp->data == NULL && ev->channel != NULL && (tp->data = strdup(ev->channel)) == NULL)
         return CX_ENOMEM;
-    char key[160];
-    snprintf(key, sizeof key, "%s %s", month, ev->customer_id);
-    tally_entry *mc = tally_get(&a->month_customer, key);
-    if (mc == NULL)
+    tally_entry *ch = tally_get(&a->channels, ev->channel ? ev->channel : "(none)");
+    if (ch == NULL)
         return CX_ENOMEM;
-    if (mc->count++ == 0)
-        mo->sum += 1;
+    ch->count++;
+    a->total++;
+    int64_t m = month_index(a, ev->timestamp_ms);
+    if (m < 0) {
+        a->outside++;
+        return CX_OK;
+    }
+    a->months[m].events++;
+    return count_active(a, ev->customer_id, m);
+}
+
+static int make_months(const report_ctx *ctx, activity *a)
+{
+    if (ctx->first_ms == CX_STORE_NO_TIME)
+        return CX_OK;
+    a->first_month = month_number(day_of(ctx->first_ms));
+    a->n_months = (size_t)(month_number(day_of(ctx->last_ms)) - a->first_month + 1);
+    a->words = (a->n_months + 63) / 64;
+    a->months = calloc(a->n_months, sizeof *a->months);
+    if (a->months == NULL)
+        return CX_ENOMEM;
+    for (size_t i = 0; i < a->n_months; i++) {
+        int64_t n = a->first_month + (int64_t)i;
+        snprintf(a->months[i].label, sizeof a->months[i].label, "%04d-%02d", (int)(n / 12) % 10000, (int)(n % 12) + 1);
+    }
     return CX_OK;
 }
 
@@ -79,11 +127,11 @@ static int collect(const report_ctx *ctx, void **state)
         return CX_ENOMEM;
     *state = a;
     a->cached_day = INT64_MIN;
-    int rc = cx_store_each_event(ctx->store, &ctx->filter, add_event, a);
+    int rc = make_months(ctx, a);
+    if (rc == CX_OK)
+        rc = cx_store_each_event(ctx->store, &ctx->filter, add_event, a);
     tally_sort_by_count(&a->touchpoints);
     tally_sort_by_count(&a->channels);
-    tally_sort_by_key(&a->months);
-    tally_free(&a->month_customer);
     return rc;
 }
 
@@ -104,11 +152,11 @@ static void text(const report_ctx *ctx, const void *state, FILE *out)
                 100.0 * (double)e->count / (double)a->total);
     }
     fprintf(out, "\n  %-8s %10s %18s\n", "month", "events", "active customers");
-    for (size_t i = 0; i < a->months.count; i++) {
+    for (size_t i = 0; i < a->n_months; i++) {
         char n[32], c[32];
-        cli_format_count(a->months.items[i].count, n, sizeof n);
-        cli_format_count((uint64_t)a->months.items[i].sum, c, sizeof c);
-        fprintf(out, "  %-8s %10s %18s\n", a->months.items[i].key, n, c);
+        cli_format_count(a->months[i].events, n, sizeof n);
+        cli_format_count(a->months[i].active, c, sizeof c);
+        fprintf(out, "  %-8s %10s %18s\n", a->months[i].label, n, c);
     }
 }
 
@@ -138,11 +186,11 @@ static void json(const report_ctx *ctx, const void *state, jw *w)
     json_tally(w, "channel", &a->channels, false);
     jw_key(w, "by_month");
     jw_array(w);
-    for (size_t i = 0; i < a->months.count; i++) {
+    for (size_t i = 0; i < a->n_months; i++) {
         jw_object(w);
-        jw_kstring(w, "month", a->months.items[i].key);
-        jw_kint(w, "events", (int64_t)a->months.items[i].count);
-        jw_kint(w, "active_customers", (int64_t)a->months.items[i].sum);
+        jw_kstring(w, "month", a->months[i].label);
+        jw_kint(w, "events", (int64_t)a->months[i].events);
+        jw_kint(w, "active_customers", (int64_t)a->months[i].active);
         jw_end(w);
     }
     jw_end(w);
@@ -171,21 +219,21 @@ static void html(const report_ctx *ctx, const void *state, FILE *out)
         svg_hbars(out, "Share of events by touchpoint", bars, n, 0, hi, " %");
     free(bars);
     free(notes);
-    size_t m = a->months.count;
+    size_t m = a->n_months;
     svg_point *pts = calloc(m ? m : 1, sizeof *pts);
     for (size_t i = 0; pts != NULL && i < m; i++)
-        pts[i] = (svg_point){ a->months.items[i].key, a->months.items[i].sum, NAN, NAN,
-                              (unsigned long long)a->months.items[i].count, false };
+        pts[i] = (svg_point){ a->months[i].label, (double)a->months[i].active, NAN, NAN,
+                              (unsigned long long)a->months[i].events, false };
     if (pts != NULL)
         svg_columns(out, "Active customers by month", pts, m, "");
     free(pts);
     fputs("<table><tr><th>month</th><th>events</th><th>active customers</th></tr>\n", out);
     for (size_t i = 0; i < m; i++) {
         char events[32], customers[32];
-        cli_format_count(a->months.items[i].count, events, sizeof events);
-        cli_format_count((uint64_t)a->months.items[i].sum, customers, sizeof customers);
+        cli_format_count(a->months[i].events, events, sizeof events);
+        cli_format_count(a->months[i].active, customers, sizeof customers);
         fprintf(out, "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
-                a->months.items[i].key, events, customers);
+                a->months[i].label, events, customers);
     }
     fputs("</table>\n", out);
 }

@@ -69,12 +69,16 @@ void tally_free(tally *t)
     memset(t, 0, sizeof *t);
 }
 
+/* FNV-1a with a final mix, so that the low bits used for slots vary. */
 static size_t hash_key(const char *s)
 {
-    size_t h = 1469598103934665603u;
+    uint64_t h = 1469598103934665603u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h ^ (h >> 29);
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93u;
+    h ^= h >> 32;
+    return (size_t)h;
 }
 
 static bool rehash(tally *t)
@@ -84,7 +88,7 @@ static bool rehash(tally *t)
     if (slots == NULL)
         return false;
     for (size_t i = 0; i < t->count; i++) {
-        size_t at = hash_key(t->items[i].key) & (n - 1);
+        size_t at = t->items[i].hash & (n - 1);
         while (slots[at])
             at = (at + 1) & (n - 1);
         slots[at] = i + 1;
@@ -101,10 +105,11 @@ tally_entry *tally_get(tally *t, const char *key)
         key = "";
     if ((t->count + 1) * 2 > t->n_slots && !rehash(t))
         return NULL;
-    size_t at = hash_key(key) & (t->n_slots - 1);
+    size_t hash = hash_key(key);
+    size_t at = hash & (t->n_slots - 1);
     while (t->slots[at]) {
         tally_entry *e = &t->items[t->slots[at] - 1];
-        if (strcmp(e->key, key) == 0)
+        if (e->hash == hash && strcmp(e->key, key) == 0)
             return e;
         at = (at + 1) & (t->n_slots - 1);
     }
@@ -119,7 +124,7 @@ tally_entry *tally_get(tally *t, const char *key)
     char *copy = strdup(key);
     if (copy == NULL)
         return NULL;
-    t->items[t->count] = (tally_entry){ copy, 0, 0, NULL };
+    t->items[t->count] = (tally_entry){ copy, 0, 0, NULL, hash };
     t->slots[at] = ++t->count;
     return &t->items[t->count - 1];
 }
@@ -143,7 +148,7 @@ static void reindex(tally *t)
     if (t->slots != NULL) {
         memset(t->slots, 0, t->n_slots * sizeof *t->slots);
         for (size_t i = 0; i < t->count; i++) {
-            size_t at = hash_key(t->items[i].key) & (t->n_slots - 1);
+            size_t at = t->items[i].hash & (t->n_slots - 1);
             while (t->slots[at])
                 at = (at + 1) & (t->n_slots - 1);
             t->slots[at] = i + 1;
