@@ -11,6 +11,11 @@
  * A record is first scanned for its boundaries; if the buffer ends inside
  * it, more input is read and the scan restarts, so a record is unescaped
  * (in place) only once it is complete.
+ *
+ * A reader of its own rather than a library: the C CSV library Debian
+ * ships (libcsv, LGPL-2.1) hands out fields through callbacks, without the
+ * record boundaries and line numbers that the error messages and the
+ * reject file need, and copies every field.
  */
 #include <errno.h>
 #include <string.h>
