@@ -31,7 +31,8 @@ static double nice_step(double range, int want)
     return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
-static void fit_range(const svg_point *pts, size_t n, double *lo, double *hi)
+/* Fits [lo, hi] (NaN: from the data) to whole steps; returns the step. */
+static double fit_range(const svg_point *pts, size_t n, double *lo, double *hi)
 {
     double a = INFINITY, b = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -54,6 +55,7 @@ static void fit_range(const svg_point *pts, size_t n, double *lo, double *hi)
     double step = nice_step(*hi - *lo, 5);
     *lo = floor(*lo / step) * step;
     *hi = ceil(*hi / step) * step;
+    return step;
 }
 
 static void open_chart(FILE *out, const char *title, double h)
@@ -69,10 +71,9 @@ static void open_chart(FILE *out, const char *title, double h)
     fputs("</text>", out);
 }
 
-static void y_axis(FILE *out, double lo, double hi, double top, double bottom, const char *unit)
+static void y_axis(FILE *out, double lo, double hi, double step, double top, double bottom, const char *unit)
 {
-    double step = nice_step(hi - lo, 5);
-    for (double v = ceil(lo / step - 1e-9) * step; v <= hi + step / 2; v += step) {
+    for (double v = lo; v <= hi + step * 1e-6; v += step) {
         double y = bottom - (v - lo) / (hi - lo) * (bottom - top);
         fprintf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", PAD_L, y, W - PAD_R, y);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g%s</text>", PAD_L - 6, y + 4,
@@ -106,9 +107,9 @@ void svg_trend(FILE *out, const char *title, const svg_point *pts, size_t n, dou
                const char *unit)
 {
     double h = 240, top = PAD_T, bottom = h - PAD_B, lo = y_min, hi = y_max;
-    fit_range(pts, n, &lo, &hi);
+    double step = fit_range(pts, n, &lo, &hi);
     open_chart(out, title, h);
-    y_axis(out, lo, hi, top, bottom, unit);
+    y_axis(out, lo, hi, step, top, bottom, unit);
     double x0 = PAD_L + 12, dx = n > 1 ? (W - PAD_R - 12 - x0) / (double)(n - 1) : 0;
     for (size_t i = 0; i < n;) {
         while (i < n && (pts[i].missing || isnan(pts[i].lo)))
@@ -182,9 +183,9 @@ void svg_hbars(FILE *out, const char *title, const svg_bar *bars, size_t n, doub
 void svg_columns(FILE *out, const char *title, const svg_point *pts, size_t n, const char *unit)
 {
     double h = 220, top = PAD_T, bottom = h - PAD_B, lo = 0, hi = NAN;
-    fit_range(pts, n, &lo, &hi);
+    double step = fit_range(pts, n, &lo, &hi);
     open_chart(out, title, h);
-    y_axis(out, lo, hi, top, bottom, unit);
+    y_axis(out, lo, hi, step, top, bottom, unit);
     double slot = n ? (W - PAD_R - PAD_L) / (double)n : 0, x0 = PAD_L + slot / 2;
     for (size_t i = 0; i < n; i++) {
         double y = bottom - (pts[i].value - lo) / (hi - lo) * (bottom - top);
