@@ -36,30 +36,6 @@ int cx_store_table_from_name(cx_store_table *out, const char *name)
                      name);
 }
 
-int cx_store_options_init(cx_store_options *opts, unsigned int version)
-{
-    CX__CHECK_ARG(opts, "cx_store_options_init");
-    int rc = cx__check_version(version, CX_STORE_OPTIONS_VERSION, "cx_store_options");
-    if (rc != CX_OK)
-        return rc;
-    cx_store_options defaults = CX_STORE_OPTIONS_INIT;
-    *opts = defaults;
-    opts->version = version;
-    return CX_OK;
-}
-
-int cx_store_filter_init(cx_store_filter *filter, unsigned int version)
-{
-    CX__CHECK_ARG(filter, "cx_store_filter_init");
-    int rc = cx__check_version(version, CX_STORE_FILTER_VERSION, "cx_store_filter");
-    if (rc != CX_OK)
-        return rc;
-    cx_store_filter defaults = CX_STORE_FILTER_INIT;
-    *filter = defaults;
-    filter->version = version;
-    return CX_OK;
-}
-
 /* ---- SQLite helpers ---------------------------------------------------- */
 
 int cx__store_sqlite_error(const cx_store *s, int sqlite_rc, const char *what)

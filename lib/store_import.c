@@ -23,18 +23,6 @@
 #define PROGRESS_EVERY 65536
 #define ARENA_BLOCK (1u << 20)
 
-int cx_import_options_init(cx_import_options *opts, unsigned int version)
-{
-    CX__CHECK_ARG(opts, "cx_import_options_init");
-    int rc = cx__check_version(version, CX_IMPORT_OPTIONS_VERSION, "cx_import_options");
-    if (rc != CX_OK)
-        return rc;
-    cx_import_options defaults = CX_IMPORT_OPTIONS_INIT;
-    *opts = defaults;
-    opts->version = version;
-    return CX_OK;
-}
-
 /* ---- arena ------------------------------------------------------------------ */
 
 /* Strings of the staged rows: fixed-size blocks reused from batch to batch,

@@ -25,42 +25,6 @@ int cx_store_table_from_name(cx_store_table *out, const char *name)
     return missing();
 }
 
-int cx_store_options_init(cx_store_options *opts, unsigned int version)
-{
-    CX__CHECK_ARG(opts, "cx_store_options_init");
-    int rc = cx__check_version(version, CX_STORE_OPTIONS_VERSION, "cx_store_options");
-    if (rc == CX_OK) {
-        cx_store_options defaults = CX_STORE_OPTIONS_INIT;
-        *opts = defaults;
-        opts->version = version;
-    }
-    return rc;
-}
-
-int cx_store_filter_init(cx_store_filter *filter, unsigned int version)
-{
-    CX__CHECK_ARG(filter, "cx_store_filter_init");
-    int rc = cx__check_version(version, CX_STORE_FILTER_VERSION, "cx_store_filter");
-    if (rc == CX_OK) {
-        cx_store_filter defaults = CX_STORE_FILTER_INIT;
-        *filter = defaults;
-        filter->version = version;
-    }
-    return rc;
-}
-
-int cx_import_options_init(cx_import_options *opts, unsigned int version)
-{
-    CX__CHECK_ARG(opts, "cx_import_options_init");
-    int rc = cx__check_version(version, CX_IMPORT_OPTIONS_VERSION, "cx_import_options");
-    if (rc == CX_OK) {
-        cx_import_options defaults = CX_IMPORT_OPTIONS_INIT;
-        *opts = defaults;
-        opts->version = version;
-    }
-    return rc;
-}
-
 int cx_store_open(cx_store **out, const char *path, const cx_store_options *opts)
 {
     (void)path;

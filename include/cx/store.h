@@ -248,6 +248,16 @@ typedef struct cx_store_customer {
 /** Static initialiser for ::cx_store_customer. @since 0.2.0 */
 #define CX_STORE_CUSTOMER_INIT { CX_STORE_CUSTOMER_VERSION, NULL, NULL, NULL, NULL, NULL, CX_STORE_NO_TIME, CX_STORE_NO_TIME }
 
+/**
+ * Initialises a ::cx_store_customer to a customer with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_CUSTOMER_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_customer_init(cx_store_customer *row, unsigned int version);
+
 /** Version of ::cx_store_touchpoint understood by this header. @since 0.2.0 */
 #define CX_STORE_TOUCHPOINT_VERSION 1
 
@@ -266,6 +276,16 @@ typedef struct cx_store_touchpoint {
 
 /** Static initialiser for ::cx_store_touchpoint. @since 0.2.0 */
 #define CX_STORE_TOUCHPOINT_INIT { CX_STORE_TOUCHPOINT_VERSION, NULL, NULL, NULL, NULL }
+
+/**
+ * Initialises a ::cx_store_touchpoint to a touchpoint with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_TOUCHPOINT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_touchpoint_init(cx_store_touchpoint *row, unsigned int version);
 
 /** Version of ::cx_store_event understood by this header. @since 0.2.0 */
 #define CX_STORE_EVENT_VERSION 1
@@ -288,6 +308,16 @@ typedef struct cx_store_event {
 
 /** Static initialiser for ::cx_store_event. @since 0.2.0 */
 #define CX_STORE_EVENT_INIT { CX_STORE_EVENT_VERSION, NULL, NULL, NULL, NULL, NULL, CX_STORE_NO_TIME, (double)NAN, NULL }
+
+/**
+ * Initialises a ::cx_store_event to an event with every field absent (time #CX_STORE_NO_TIME, value NaN), for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_EVENT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_event_init(cx_store_event *row, unsigned int version);
 
 /** Version of ::cx_store_answer understood by this header. @since 0.2.0 */
 #define CX_STORE_ANSWER_VERSION 1
@@ -314,6 +344,16 @@ typedef struct cx_store_answer {
 /** Static initialiser for ::cx_store_answer. @since 0.2.0 */
 #define CX_STORE_ANSWER_INIT { CX_STORE_ANSWER_VERSION, NULL, NULL, NULL, NULL, (cx_metric_kind)0, (double)NAN, CX_STORE_NO_TIME, NULL, NULL, NULL }
 
+/**
+ * Initialises a ::cx_store_answer to an answer with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_ANSWER_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_answer_init(cx_store_answer *row, unsigned int version);
+
 /** Version of ::cx_store_ticket understood by this header. @since 0.2.0 */
 #define CX_STORE_TICKET_VERSION 1
 
@@ -338,6 +378,16 @@ typedef struct cx_store_ticket {
 /** Static initialiser for ::cx_store_ticket. @since 0.2.0 */
 #define CX_STORE_TICKET_INIT { CX_STORE_TICKET_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, CX_STORE_TICKET_UNKNOWN, CX_STORE_NO_TIME, CX_STORE_NO_TIME }
 
+/**
+ * Initialises a ::cx_store_ticket to a ticket with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_TICKET_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_ticket_init(cx_store_ticket *row, unsigned int version);
+
 /** Version of ::cx_store_ticket_event understood by this header. @since 0.2.0 */
 #define CX_STORE_TICKET_EVENT_VERSION 1
 
@@ -357,6 +407,16 @@ typedef struct cx_store_ticket_event {
 
 /** Static initialiser for ::cx_store_ticket_event. @since 0.2.0 */
 #define CX_STORE_TICKET_EVENT_INIT { CX_STORE_TICKET_EVENT_VERSION, NULL, NULL, CX_STORE_NO_TIME, (cx_store_ticket_event_kind)0, NULL, NULL }
+
+/**
+ * Initialises a ::cx_store_ticket_event to a ticket event with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_TICKET_EVENT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_ticket_event_init(cx_store_ticket_event *row, unsigned int version);
 
 /** Version of ::cx_store_comment understood by this header. @since 0.2.0 */
 #define CX_STORE_COMMENT_VERSION 1
@@ -383,6 +443,16 @@ typedef struct cx_store_comment {
 /** Static initialiser for ::cx_store_comment. @since 0.2.0 */
 #define CX_STORE_COMMENT_INIT { CX_STORE_COMMENT_VERSION, NULL, NULL, NULL, NULL, NULL, CX_STORE_NO_TIME, NULL, NULL, NULL, (double)NAN }
 
+/**
+ * Initialises a ::cx_store_comment to a comment with every field absent, for callers without macros.
+ * @param[out] row the struct to fill
+ * @param[in] version the caller's #CX_STORE_COMMENT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `row` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_comment_init(cx_store_comment *row, unsigned int version);
+
 /* ---- bulk writes ------------------------------------------------------- */
 
 /** Version of ::cx_store_write_result understood by this header. @since 0.2.0 */
@@ -401,6 +471,16 @@ typedef struct cx_store_write_result {
 
 /** Static initialiser for ::cx_store_write_result. @since 0.2.0 */
 #define CX_STORE_WRITE_RESULT_INIT { CX_STORE_WRITE_RESULT_VERSION, 0u, 0u, 0u }
+
+/**
+ * Initialises a ::cx_store_write_result to zero counts, for callers without macros.
+ * @param[out] result the struct to fill
+ * @param[in] version the caller's #CX_STORE_WRITE_RESULT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `result` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_store_write_result_init(cx_store_write_result *result, unsigned int version);
 
 /**
  * Writes customers, all or nothing, in one transaction. A customer already
@@ -746,6 +826,16 @@ typedef struct cx_import_result {
 
 /** Static initialiser for ::cx_import_result. @since 0.2.0 */
 #define CX_IMPORT_RESULT_INIT { CX_IMPORT_RESULT_VERSION, (cx_store_table)0, CX_IMPORT_AUTO, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, { 0 } }
+
+/**
+ * Initialises a ::cx_import_result to zero counts, for callers without macros.
+ * @param[out] result the struct to fill
+ * @param[in] version the caller's #CX_IMPORT_RESULT_VERSION
+ * @return #CX_OK; #CX_EINVAL if `result` is NULL; #CX_EVERSION if `version` is
+ *         0 or newer than this library
+ * @since 0.2.0
+ */
+CX_API int cx_import_result_init(cx_import_result *result, unsigned int version);
 
 /**
  * Imports a CSV or JSON Lines file into its table.

@@ -119,6 +119,35 @@ static void test_store_options_init(void **state)
     assert_ok(cx_import_options_init(&io, CX_IMPORT_OPTIONS_VERSION));
     assert_int_equal(io.batch_rows, 0);
     assert_status(cx_import_options_init(&io, 2), CX_EVERSION);
+    /* Rows and results, for callers without the macros: every field absent. */
+    cx_store_event e;
+    memset(&e, 0x5a, sizeof e);
+    assert_ok(cx_store_event_init(&e, CX_STORE_EVENT_VERSION));
+    assert_true(e.event_id == NULL && e.customer_id == NULL && e.timestamp_ms == CX_STORE_NO_TIME && isnan(e.value));
+    cx_store_answer a;
+    assert_ok(cx_store_answer_init(&a, 1));
+    assert_true(a.metric == 0 && isnan(a.score) && a.timestamp_ms == CX_STORE_NO_TIME);
+    cx_store_ticket t;
+    assert_ok(cx_store_ticket_init(&t, 1));
+    assert_true(t.status == CX_STORE_TICKET_UNKNOWN && t.resolved_ms == CX_STORE_NO_TIME);
+    cx_store_customer c;
+    cx_store_touchpoint tp;
+    cx_store_ticket_event te;
+    cx_store_comment cm;
+    assert_ok(cx_store_customer_init(&c, 1));
+    assert_true(c.churned_ms == CX_STORE_NO_TIME);
+    assert_ok(cx_store_touchpoint_init(&tp, 1));
+    assert_ok(cx_store_ticket_event_init(&te, 1));
+    assert_ok(cx_store_comment_init(&cm, 1));
+    assert_true(isnan(cm.score));
+    cx_store_write_result wr;
+    cx_import_result ir;
+    assert_ok(cx_store_write_result_init(&wr, 1));
+    assert_ok(cx_import_result_init(&ir, 1));
+    assert_true(wr.inserted == 0 && ir.rows_read == 0 && ir.first_bad_reason[0] == '\0');
+    assert_status(cx_store_event_init(&e, 2), CX_EVERSION);
+    assert_status(cx_store_comment_init(NULL, 1), CX_EINVAL);
+    assert_status(cx_import_result_init(&ir, 0), CX_EINVAL);
 }
 
 /* ---- opening ---------------------------------------------------------------- */
