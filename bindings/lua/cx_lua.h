@@ -39,5 +39,6 @@ int cx_lua_lookup(const char *name, const char *const *names, const int *values,
  * functions (module table at -1, error metatable as upvalue). */
 void cx_lua_open_text(lua_State *L);
 void cx_lua_open_service(lua_State *L);
+void cx_lua_open_store(lua_State *L);
 
 #endif

@@ -20,5 +20,6 @@
 #include "cx/timezone.h"
 #include "cx/calendar.h"
 #include "cx/service.h"
+#include "cx/store.h"
 
 #endif /* CX_CX_H */

@@ -765,3 +765,289 @@ int cx_service_counts_init(cx_service_counts *counts, unsigned int version);
 int cx_service_get_counts(cx_service_counts *out, const cx_service *svc);
 
 int cx_service_merge(cx_service *into, const cx_service *from);
+
+/* store.h */
+typedef struct cx_store cx_store;
+
+typedef enum cx_store_table {
+    CX_STORE_CUSTOMERS = 1,
+    CX_STORE_TOUCHPOINTS = 2,
+    CX_STORE_EVENTS = 3,
+    CX_STORE_ANSWERS = 4,
+    CX_STORE_TICKETS = 5,
+    CX_STORE_TICKET_EVENTS = 6,
+    CX_STORE_COMMENTS = 7
+} cx_store_table;
+
+const char *cx_store_table_name(cx_store_table table);
+
+int cx_store_table_from_name(cx_store_table *out, const char *name);
+
+typedef struct cx_store_options {
+    unsigned int version;
+    unsigned int flags;
+    int busy_timeout_ms;
+} cx_store_options;
+
+int cx_store_options_init(cx_store_options *opts, unsigned int version);
+
+int cx_store_open(cx_store **out, const char *path, const cx_store_options *opts);
+
+void cx_store_close(cx_store *s);
+
+int cx_store_schema_version(unsigned int *out, const cx_store *s);
+
+int cx_store_count(uint64_t *out, cx_store *s, cx_store_table table);
+
+int cx_store_time_span(int64_t *first_out, int64_t *last_out, cx_store *s, cx_store_table table);
+
+typedef enum cx_store_ticket_status {
+    CX_STORE_TICKET_UNKNOWN = 0,
+    CX_STORE_TICKET_OPEN = 1,
+    CX_STORE_TICKET_PENDING = 2,
+    CX_STORE_TICKET_RESOLVED = 3,
+    CX_STORE_TICKET_CLOSED = 4
+} cx_store_ticket_status;
+
+typedef enum cx_store_ticket_event_kind {
+    CX_STORE_TICKET_EVENT_OPENED = 1,
+    CX_STORE_TICKET_EVENT_CUSTOMER_MESSAGE = 2,
+    CX_STORE_TICKET_EVENT_AGENT_REPLY = 3,
+    CX_STORE_TICKET_EVENT_NOTE = 4,
+    CX_STORE_TICKET_EVENT_RESOLVED = 5,
+    CX_STORE_TICKET_EVENT_REOPENED = 6,
+    CX_STORE_TICKET_EVENT_CLOSED = 7
+} cx_store_ticket_event_kind;
+
+typedef struct cx_store_customer {
+    unsigned int version;
+    const char *customer_id;
+    const char *name;
+    const char *email;
+    const char *segment;
+    const char *country;
+    int64_t signup_ms;
+    int64_t churned_ms;
+} cx_store_customer;
+
+int cx_store_customer_init(cx_store_customer *row, unsigned int version);
+
+typedef struct cx_store_touchpoint {
+    unsigned int version;
+    const char *touchpoint;
+    const char *channel;
+    const char *stage;
+    const char *description;
+} cx_store_touchpoint;
+
+int cx_store_touchpoint_init(cx_store_touchpoint *row, unsigned int version);
+
+typedef struct cx_store_event {
+    unsigned int version;
+    const char *event_id;
+    const char *customer_id;
+    const char *touchpoint;
+    const char *channel;
+    const char *type;
+    int64_t timestamp_ms;
+    double value;
+    const char *session_id;
+} cx_store_event;
+
+int cx_store_event_init(cx_store_event *row, unsigned int version);
+
+typedef struct cx_store_answer {
+    unsigned int version;
+    const char *answer_id;
+    const char *customer_id;
+    const char *touchpoint;
+    const char *channel;
+    cx_metric_kind metric;
+    double score;
+    int64_t timestamp_ms;
+    const char *comment;
+    const char *survey;
+    const char *ticket_id;
+} cx_store_answer;
+
+int cx_store_answer_init(cx_store_answer *row, unsigned int version);
+
+typedef struct cx_store_ticket {
+    unsigned int version;
+    const char *ticket_id;
+    const char *customer_id;
+    const char *channel;
+    const char *touchpoint;
+    const char *subject;
+    const char *priority;
+    const char *agent;
+    cx_store_ticket_status status;
+    int64_t opened_ms;
+    int64_t resolved_ms;
+} cx_store_ticket;
+
+int cx_store_ticket_init(cx_store_ticket *row, unsigned int version);
+
+typedef struct cx_store_ticket_event {
+    unsigned int version;
+    const char *event_id;
+    const char *ticket_id;
+    int64_t timestamp_ms;
+    cx_store_ticket_event_kind kind;
+    const char *author;
+    const char *text;
+} cx_store_ticket_event;
+
+int cx_store_ticket_event_init(cx_store_ticket_event *row, unsigned int version);
+
+typedef struct cx_store_comment {
+    unsigned int version;
+    const char *comment_id;
+    const char *customer_id;
+    const char *touchpoint;
+    const char *channel;
+    const char *source;
+    int64_t timestamp_ms;
+    const char *text;
+    const char *lang;
+    const char *answer_id;
+    double score;
+} cx_store_comment;
+
+int cx_store_comment_init(cx_store_comment *row, unsigned int version);
+
+typedef struct cx_store_write_result {
+    unsigned int version;
+    uint64_t inserted;
+    uint64_t updated;
+    uint64_t unchanged;
+} cx_store_write_result;
+
+int cx_store_write_result_init(cx_store_write_result *result, unsigned int version);
+
+int cx_store_add_customers(cx_store_write_result *out, cx_store *s, const cx_store_customer *rows, size_t n);
+
+int cx_store_add_touchpoints(cx_store_write_result *out, cx_store *s, const cx_store_touchpoint *rows, size_t n);
+
+int cx_store_add_events(cx_store_write_result *out, cx_store *s, const cx_store_event *rows, size_t n);
+
+int cx_store_add_answers(cx_store_write_result *out, cx_store *s, const cx_store_answer *rows, size_t n);
+
+int cx_store_add_tickets(cx_store_write_result *out, cx_store *s, const cx_store_ticket *rows, size_t n);
+
+int cx_store_add_ticket_events(cx_store_write_result *out, cx_store *s, const cx_store_ticket_event *rows,
+                                      size_t n);
+
+int cx_store_add_comments(cx_store_write_result *out, cx_store *s, const cx_store_comment *rows, size_t n);
+
+typedef enum cx_store_order {
+    CX_STORE_ORDER_STORED = 0,
+    CX_STORE_ORDER_TIME = 1,
+    CX_STORE_ORDER_CUSTOMER_TIME = 2
+} cx_store_order;
+
+typedef struct cx_store_filter {
+    unsigned int version;
+    int64_t from_ms;
+    int64_t to_ms;
+    const char *customer_id;
+    const char *touchpoint;
+    cx_store_order order;
+} cx_store_filter;
+
+int cx_store_filter_init(cx_store_filter *filter, unsigned int version);
+
+typedef int (*cx_store_customer_fn)(const cx_store_customer *row, void *payload);
+
+typedef int (*cx_store_touchpoint_fn)(const cx_store_touchpoint *row, void *payload);
+
+typedef int (*cx_store_event_fn)(const cx_store_event *row, void *payload);
+
+typedef int (*cx_store_answer_fn)(const cx_store_answer *row, void *payload);
+
+typedef int (*cx_store_ticket_fn)(const cx_store_ticket *row, const cx_store_ticket_event *events, size_t n_events,
+                                  void *payload);
+
+typedef int (*cx_store_comment_fn)(const cx_store_comment *row, void *payload);
+
+int cx_store_each_customer(cx_store *s, const cx_store_filter *filter, cx_store_customer_fn fn, void *payload);
+
+int cx_store_each_touchpoint(cx_store *s, const cx_store_filter *filter, cx_store_touchpoint_fn fn,
+                                    void *payload);
+
+int cx_store_each_event(cx_store *s, const cx_store_filter *filter, cx_store_event_fn fn, void *payload);
+
+int cx_store_each_answer(cx_store *s, const cx_store_filter *filter, cx_store_answer_fn fn, void *payload);
+
+int cx_store_each_ticket(cx_store *s, const cx_store_filter *filter, cx_store_ticket_fn fn, void *payload);
+
+int cx_store_each_comment(cx_store *s, const cx_store_filter *filter, cx_store_comment_fn fn, void *payload);
+
+typedef enum cx_import_format {
+    CX_IMPORT_AUTO = 0,
+    CX_IMPORT_CSV = 1,
+    CX_IMPORT_JSONL = 2
+} cx_import_format;
+
+typedef enum cx_epoch_unit {
+    CX_EPOCH_AUTO = 0,
+    CX_EPOCH_SECONDS = 1,
+    CX_EPOCH_MILLISECONDS = 2
+} cx_epoch_unit;
+
+typedef struct cx_import_progress {
+    unsigned int version;
+    const char *source;
+    uint64_t rows_read;
+    uint64_t rows_committed;
+    uint64_t rows_rejected;
+    uint64_t bytes_read;
+    uint64_t bytes_total;
+    uint64_t batches_committed;
+    int done;
+} cx_import_progress;
+
+typedef int (*cx_import_progress_fn)(const cx_import_progress *progress, void *payload);
+
+typedef struct cx_import_options {
+    unsigned int version;
+    cx_store_table table;
+    cx_import_format format;
+    char delimiter;
+    size_t batch_rows;
+    int skip_bad;
+    const char *reject_path;
+    const char *column_map;
+    cx_epoch_unit epoch_unit;
+    int accept_local_times;
+    int32_t local_utc_offset_minutes;
+    cx_import_progress_fn progress;
+    void *payload;
+} cx_import_options;
+
+int cx_import_options_init(cx_import_options *opts, unsigned int version);
+
+typedef struct cx_import_result {
+    unsigned int version;
+    cx_store_table table;
+    cx_import_format format;
+    uint64_t rows_read;
+    uint64_t inserted;
+    uint64_t updated;
+    uint64_t unchanged;
+    uint64_t rejected;
+    uint64_t batches;
+    uint64_t last_committed_line;
+    uint64_t first_bad_line;
+    char first_bad_reason[256];
+} cx_import_result;
+
+int cx_import_result_init(cx_import_result *result, unsigned int version);
+
+int cx_store_import_file(cx_import_result *out, cx_store *s, const char *path, const cx_import_options *opts);
+
+int cx_store_import_fd(cx_import_result *out, cx_store *s, int fd, const char *name,
+                              const cx_import_options *opts);
+
+int cx_store_import_memory(cx_import_result *out, cx_store *s, const void *data, size_t len, const char *name,
+                                  const cx_import_options *opts);

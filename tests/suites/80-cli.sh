@@ -1,0 +1,268 @@
+# The cx tool end to end: --help and exit codes; cx metric against an
+# independent computation; the sample data set generated, imported and
+# reported, every figure checked against tests/reference/report_reference.py
+# (Python's csv module, scipy, statsmodels); the HTML report opened in
+# headless Chromium; kill -9 during an import; a read-only store; a full disk.
+. "$(dirname "$0")/suite-lib.bash"
+
+CX=$CX_BUILD/tools/cx/cx
+PY=$CX_PYTHON
+REF=$CX_ROOT/tests/reference/report_reference.py
+work=$(mktemp -d)
+mounted=""
+cleanup() {
+    [ -n "$mounted" ] && umount "$mounted" 2>/dev/null
+    chmod -R u+w "$work" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok $1"; }
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    [ -s "$work/err" ] && sed 's/^/    /' "$work/err" | tail -n 8
+    return 0
+}
+# run CMD...: runs with stdout in $work/out and stderr in $work/err; sets $code.
+run() {
+    "$@" >"$work/out" 2>"$work/err"
+    code=$?
+}
+# expect CODE NAME CMD...: the command exits with CODE.
+expect() {
+    local want=$1 name=$2
+    shift 2
+    run "$@"
+    if [ "$code" -eq "$want" ]; then ok "$name"; else bad "$name (exit $code, expected $want)"; fi
+}
+# says FILE FRAGMENT NAME: FILE contains FRAGMENT.
+says() {
+    if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: \"$2\" not in $(basename "$1"): $(head -c 300 "$1")"; fi
+}
+
+if [ ! -x "$CX" ]; then
+    echo "cx was not built ($CX)"
+    echo "suite: cli passed=0 failed=1"
+    exit 0
+fi
+
+# ---- help, version, usage errors ------------------------------------------------
+for cmd in "" import report metric; do
+    expect 0 "cx $cmd --help" "$CX" $cmd --help
+    says "$work/out" "usage: cx" "cx $cmd --help shows the usage"
+done
+expect 0 "cx help report" "$CX" help report
+says "$work/out" "--html FILE" "cx help report describes --html"
+expect 0 "cx --version" "$CX" --version
+says "$work/out" "cx (libcx)" "cx --version names the library"
+expect 2 "unknown command: exit 2" "$CX" frobnicate
+expect 2 "unknown option: exit 2" "$CX" report --frobnicate
+says "$work/err" "unknown option --frobnicate" "unknown option named"
+expect 2 "cx import without files: exit 2" "$CX" import -s "$work/x.db"
+expect 2 "bad option value: exit 2" "$CX" report --period fortnight
+expect 2 "cx without a command: exit 2" "$CX"
+
+# ---- cx metric (DESIGN.md contract) against Python -----------------------------------
+metric_check() { # metric_check KIND NUMBERS [OPTIONS...]
+    local kind=$1 numbers=$2
+    shift 2
+    printf '%b' "$numbers" | "$CX" metric "$kind" --json "$@" >"$work/metric.json" 2>"$work/err"
+    "$PY" - "$REF" "$kind" "$work/metric.json" "$numbers" "$@" <<'PY'
+import importlib.util, json, sys
+import numpy as np
+from scipy import stats
+spec = importlib.util.spec_from_file_location("ref", sys.argv[1])
+ref = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ref)
+kind, got = sys.argv[2], json.load(open(sys.argv[3]))
+values = [float(x) for x in sys.argv[4].replace("\\n", "\n").split()]
+if "--confidence" in sys.argv:
+    ref.Z = stats.norm.ppf(0.5 + float(sys.argv[sys.argv.index("--confidence") + 1]) / 2)
+if kind == "duration":
+    want = {"value": float(np.median(values)), "p90": float(np.quantile(values, 0.9)), "count": len(values)}
+else:
+    want = ref.CALC[kind](values)
+for k, v in want.items():
+    if abs(got[k] - v) > 1e-9 * max(1, abs(v)):
+        sys.exit("%s %s: cx %r, Python %r" % (kind, k, got[k], v))
+PY
+}
+for spec in "nps|10\n9\n8\n7\n6\n0\n10\n3\n9\n5\n" "csat|5\n4\n4\n3\n1\n5\n2\n4\n" "ces|7\n6\n5\n5\n3\n7\n2\n" \
+            "fcr|1\n1\n0\n1\n1\n0\n1\n" "duration|30\n45\n600\n12\n3600\n90\n"; do
+    kind=${spec%%|*}
+    if metric_check "$kind" "${spec#*|}"; then ok "cx metric $kind equals the Python reference"; else bad "cx metric $kind"; fi
+done
+if metric_check nps "10\n9\n8\n7\n6\n0\n10\n3\n9\n5\n" --confidence 0.9; then
+    ok "cx metric nps --confidence 0.9 equals the Python reference"
+else
+    bad "cx metric nps --confidence 0.9"
+fi
+run bash -c "printf '9\n# a comment\n\n10\n' | '$CX' metric nps"
+[ "$code" -eq 0 ] && grep -q "NPS 100.00" "$work/out" && ok "cx metric skips blank and comment lines" || bad "cx metric text output"
+expect 3 "cx metric: a line that is not a number: exit 3" bash -c "printf '9\nabc\n' | '$CX' metric nps"
+says "$work/err" 'stdin:2: "abc" is not a number' "the bad line is named"
+expect 3 "cx metric: off the scale: exit 3" bash -c "printf '11\n' | '$CX' metric nps"
+says "$work/err" "stdin:1: score 11 is outside the NPS scale 0..10" "the scale is named"
+expect 5 "cx metric: no numbers: exit 5" bash -c "printf '\n' | '$CX' metric ces"
+expect 2 "cx metric: unknown metric: exit 2" bash -c "echo 1 | '$CX' metric happiness"
+
+# ---- the sample data set -------------------------------------------------------------
+sample=$CX_BUILD/sample
+stamp=$(sha256sum "$CX_ROOT/examples/data/generate.py" | cut -c1-16)
+if [ "$(cat "$sample/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    run "$PY" "$CX_ROOT/examples/data/generate.py" --out "$sample"
+    if [ "$code" -eq 0 ]; then echo "$stamp" >"$sample/.stamp"; ok "sample generated: $(cat "$work/out")"; else bad "sample generator"; fi
+else
+    ok "sample reused ($sample)"
+fi
+"$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g1" >/dev/null &&
+    "$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g2" >/dev/null &&
+    diff -r "$work/g1" "$work/g2" >/dev/null && ok "the generator is deterministic (same seed, same bytes)" ||
+    bad "the generator is not deterministic"
+
+store=$work/shop.db
+files=("$sample/touchpoints.csv" "$sample/customers.csv" "$sample/events.csv" "$sample/answers.csv"
+       "$sample/tickets.csv" "$sample/ticket_events.csv" "$sample/comments.jsonl")
+expect 0 "cx import of the sample" "$CX" import -s "$store" "${files[@]}"
+says "$work/out" "events.csv -> events:" "the import summary names files and tables"
+checksum() {
+    sqlite3 "$store" "SELECT count(*), total(length(event_id)), total(timestamp_ms) FROM events;
+        SELECT count(*), total(score), total(length(comment)) FROM answers; SELECT count(*) FROM customers;
+        SELECT count(*), total(opened_ms) FROM tickets; SELECT count(*) FROM ticket_events;
+        SELECT count(*), total(length(text)) FROM comments; SELECT count(*) FROM touchpoints;"
+}
+before=$(checksum)
+expect 0 "cx import of the sample again" "$CX" import --json -s "$store" "${files[@]}"
+"$PY" -c "import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; \
+sys.exit(0 if len(r)==7 and all(x['inserted']==0 and x['updated']==0 and x['unchanged']==x['rows_read'] for x in r) else 1)" \
+    "$work/out" && ok "re-import: nothing new, nothing updated" || bad "re-import wrote rows: $(cat "$work/out")"
+[ "$(checksum)" = "$before" ] && ok "re-import: the store's data is unchanged" || bad "re-import changed the data"
+sqlite3 "$store" "PRAGMA integrity_check" | grep -qx ok && ok "integrity_check ok after the import" || bad "integrity"
+
+# ---- the report against the reference ---------------------------------------------------
+expect 0 "cx report --json" "$CX" report -s "$store" --json
+cp "$work/out" "$work/report.json"
+run "$PY" "$REF" "$sample" "$work/report.json"
+[ "$code" -eq 0 ] && ok "report figures equal the reference ($(tail -n 1 "$work/out"))" ||
+    { bad "report figures differ from the reference"; grep FAIL "$work/out" | head -n 10; }
+"$PY" - "$work/report.json" "$work/tampered.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["sections"]["scores"]["nps"]["overall"]["value"] += 0.01
+json.dump(r, open(sys.argv[2], "w"))
+PY
+run "$PY" "$REF" "$sample" "$work/tampered.json"
+[ "$code" -eq 1 ] && ok "the reference check catches a tampered figure" || bad "a tampered report passed the reference check"
+expect 0 "cx report --json --period week" "$CX" report -s "$store" --json --period week
+cp "$work/out" "$work/weekly.json"
+run "$PY" "$REF" "$sample" "$work/weekly.json" --period=week
+[ "$code" -eq 0 ] && ok "weekly trends equal the reference ($(tail -n 1 "$work/out"))" || bad "weekly trends differ"
+expect 0 "cx report (terminal)" "$CX" report -s "$store"
+for section in "Overview" "Scores over time" "Answers by touchpoint and channel" "Service: tickets" "Activity: events"; do
+    says "$work/out" "$section" "terminal report has \"$section\""
+done
+says "$work/out" "hotline" "the detractor-heavy touchpoint is listed"
+
+# ---- the HTML report in headless Chromium ---------------------------------------------------
+expect 0 "cx report --html" "$CX" report -s "$store" -q --html "$work/report.html"
+run "$PY" "$CX_ROOT/tests/cli/check_html.py" "$work/report.html" "$work/report.png" 7
+cat "$work/out"
+[ "$code" -eq 0 ] && ok "HTML report: Chromium, no console errors, SVG charts, screenshot not blank" ||
+    bad "HTML report checks in Chromium"
+run "$PY" "$CX_ROOT/tests/cli/check_html.py" --self-test "$work"
+[ "$code" -eq 0 ] && ok "the Chromium checks fail a broken page" || bad "Chromium self-test: $(tail -n 1 "$work/out")"
+expect 4 "cx report --html /dev/full: exit 4" "$CX" report -s "$store" -q --html /dev/full
+says "$work/err" "No space left on device" "a full output device is named"
+
+# ---- bad input, exit codes ------------------------------------------------------------------
+mkdir -p "$work/in"
+printf 'customer_id,touchpoint,timestamp\nc1,home,2025-01-01T00:00:00Z\nc2,home,2025-13-01T00:00:00Z\n' >"$work/in/events.csv"
+expect 3 "a bad row: exit 3" "$CX" import -s "$work/bad.db" "$work/in/events.csv"
+says "$work/err" "events.csv:3:3 (timestamp): \"2025-13-01T00:00:00Z\" is not a valid time: month 13 is outside 1..12" \
+    "the error names file, line, column and reason"
+says "$work/err" "nothing of this file was written" "the error says what was written"
+expect 0 "--skip-bad: exit 0" "$CX" import -s "$work/bad.db" --skip-bad "$work/in/events.csv"
+says "$work/out" "1 rejected" "--skip-bad counts the rejected row"
+says "$work/in/events.rejects.csv" "cx_line,cx_error" "the reject file has the reason columns"
+expect 4 "a missing file: exit 4" "$CX" import -s "$work/bad.db" "$work/in/nothing.csv"
+cp "$work/in/events.csv" "$work/in/orders.csv"
+expect 2 "a file named after no table: exit 2" "$CX" import -s "$work/bad.db" "$work/in/orders.csv"
+says "$work/err" "cannot tell the table" "the naming rule is explained"
+sqlite3 "$work/bad.db" "PRAGMA user_version = 99"
+expect 6 "a store of a newer schema: exit 6" "$CX" report -s "$work/bad.db"
+expect 3 "a file that is not a store: exit 3" "$CX" report -s "$work/in/events.csv"
+expect 4 "a store that does not exist: exit 4" "$CX" report -s "$work/none.db"
+
+# ---- kill -9 during an import -------------------------------------------------------------------
+total=$(($(wc -l <"$sample/events.csv") - 1))
+killed_mid_import=0
+for pause in 0.6 1.1 1.7; do
+    kstore=$work/kill-$pause.db
+    "$PY" "$CX_ROOT/tests/cli/slow_feed.py" "$sample/events.csv" 500 0.02 |
+        "$CX" import -q -s "$kstore" --table events --batch-size 1000 - 2>/dev/null &
+    pid=$!
+    sleep "$pause"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    integrity=$(sqlite3 "$kstore" "PRAGMA integrity_check" 2>&1)
+    n=$(sqlite3 "$kstore" "SELECT count(*) FROM events" 2>&1)
+    last=$(sqlite3 "$kstore" "SELECT max(event_id) FROM events" 2>&1)
+    [ "$n" -gt 0 ] 2>/dev/null && killed_mid_import=$((killed_mid_import + 1))
+    if [ "$integrity" = ok ] && [ $((n % 1000)) -eq 0 ] && { [ "$n" -eq 0 ] || [ "$last" = "$(printf 'E%07d' "$n")" ]; }; then
+        ok "kill -9 after ${pause}s: integrity ok, $n rows = whole batches, the file's first $n rows"
+    else
+        bad "kill -9 after ${pause}s: integrity '$integrity', $n rows, last id $last"
+    fi
+    run "$CX" import -q -s "$kstore" "$sample/events.csv"
+    n2=$(sqlite3 "$kstore" "SELECT count(*) FROM events")
+    [ "$code" -eq 0 ] && [ "$n2" -eq "$total" ] && ok "import after the kill completes the store ($n2 rows)" ||
+        bad "import after the kill: exit $code, $n2 of $total rows"
+done
+[ "$killed_mid_import" -gt 0 ] && ok "$killed_mid_import of 3 kills hit an import with batches committed" ||
+    bad "no kill hit a running import (the machine may be too slow for the pauses)"
+
+# ---- a read-only store ---------------------------------------------------------------------------
+mkdir -p "$work/ro"
+cp "$store" "$work/ro/shop.db"
+chmod 0444 "$work/ro/shop.db"
+chmod 0755 "$work/ro" "$work"
+as_user=()
+[ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+expect 4 "import into a read-only store: exit 4" "${as_user[@]}" "$CX" import -s "$work/ro/shop.db" "$sample/touchpoints.csv"
+says "$work/err" "is read-only" "the read-only store is named"
+expect 0 "report from a read-only store" "${as_user[@]}" "$CX" report -s "$work/ro/shop.db" --json
+cmp -s <("$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); r['sections']['overview'].pop('store'); print(json.dumps(r['sections'], sort_keys=True))" "$work/out") \
+       <("$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); r['sections']['overview'].pop('store'); print(json.dumps(r['sections'], sort_keys=True))" "$work/report.json") &&
+    ok "the read-only store reports the same figures" || bad "read-only report differs"
+
+# ---- a full disk ----------------------------------------------------------------------------------
+full_disk_check() { # full_disk_check NAME STORE CMD-PREFIX...
+    local name=$1 fstore=$2
+    shift 2
+    run "$@" "$CX" import -q -s "$fstore" --batch-size 10000 "$sample/events.csv"
+    local n integrity
+    integrity=$(sqlite3 "$fstore" "PRAGMA integrity_check" 2>&1)
+    n=$(sqlite3 "$fstore" "SELECT count(*) FROM events" 2>&1)
+    if [ "$code" -eq 4 ]; then
+        ok "$name: exit 4 ($(head -n 1 "$work/err" | cut -c1-110))"
+    else
+        bad "$name: exit $code"
+    fi
+    [ "$integrity" = ok ] && [ $((n % 10000)) -eq 0 ] && ok "$name: the store stays consistent ($n rows, whole batches)" ||
+        bad "$name: integrity '$integrity', $n rows"
+}
+mkdir -p "$work/small"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=3m tmpfs "$work/small" 2>/dev/null; then
+    mounted=$work/small
+    full_disk_check "a full disk (3 MiB tmpfs)" "$work/small/full.db"
+    says "$work/err" "disk full" "a full disk is called so"
+    umount "$work/small" && mounted=""
+else
+    echo "(no tmpfs for a real full disk here; the file-size limit below stands in)"
+fi
+full_disk_check "a file size limit (ulimit -f)" "$work/limited.db" bash -c 'trap "" XFSZ; ulimit -f 3000; exec "$0" "$@"'
+
+echo "suite: cli passed=$passed failed=$failed"
