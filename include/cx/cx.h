@@ -16,5 +16,6 @@
 #include "cx/version.h"
 #include "cx/metric.h"
 #include "cx/group.h"
+#include "cx/lifetime.h"
 
 #endif /* CX_CX_H */
