@@ -208,6 +208,8 @@ void cx__bgnbd_p_alive_many(const double *p, double t, const double *x, const do
 }
 
 #define EXPECTED_SERIES_TERMS 20000000L
+/* Beyond -log(1 - z) = 11.5 (1 - z < 1e-5) the published form is used. */
+#define SERIES_LOG_LIMIT 11.5
 
 /* c G = sum_{n>=1} (e)_n (a)_{n-1} / ((c+1)_{n-1} n!) z^n. */
 static double c_times_g(double e, double a, double c, double z)
@@ -226,6 +228,30 @@ static double c_times_g(double e, double a, double c, double z)
     return NAN;
 }
 
+/* The published form c / (a-1) [1 - (1-z)^(a-1) 2F1(c-r-x, a-1; c; z)]
+ * with cx__hyp2f1's 1 - z connection formula, for horizons so long
+ * (1 - z < 1e-5) that the series below would need millions of terms. Near a = 1 the bracket cancels, so a is moved to 1 +/- h
+ * and 1 +/- 2h and Richardson's extrapolation recovers the value at a. */
+static double published_form(double r, double alpha, double a, double b, double t, double x, double T)
+{
+    double z = t / (alpha + T + t), c = a + b + x - 1, L = -log1p(t / (alpha + T));
+    return c / (a - 1) * (1 - exp((a - 1) * L) * cx__hyp2f1(c - r - x, a - 1, c, z));
+}
+
+static double expected_near_one(const double *p, double t, double x, double T)
+{
+    double r = p[R], alpha = p[ALPHA], a = p[A], b = p[B];
+    const double h = 2e-5;
+    if (fabs(a - 1) >= 1e-5)
+        return published_form(r, alpha, a, b, t, x, T);
+    double s = a - 1; /* the offset from 1 at which to extrapolate, in (-1e-5, 1e-5) */
+    double near = 0.5 * (published_form(r, alpha, 1 + s + h, b, t, x, T)
+                         + published_form(r, alpha, 1 + s - h, b, t, x, T));
+    double far = 0.5 * (published_form(r, alpha, 1 + s + 2 * h, b, t, x, T)
+                        + published_form(r, alpha, 1 + s - 2 * h, b, t, x, T));
+    return (4 * near - far) / 3;
+}
+
 /*
  * E[Y(t) | x, t_x, T] (FHL 2005, eq. 10). With z = t / (alpha + T + t),
  * c = a + b + x - 1, Euler's transformation turns the published
@@ -241,7 +267,9 @@ static double expected_if_alive(const double *p, double t, double x, double T)
     double z = t / (alpha + T + t), L = -log1p(t / (alpha + T)), eps = a - 1;
     double c = a + b + x - 1;
     double first = eps == 0 ? -L : -expm1(eps * L) / eps;
-    return c * first - exp(eps * L) * c_times_g(c - r - x, a, c, z);
+    /* The series needs about 40 / (1 - z) terms. */
+    double cg = -L < SERIES_LOG_LIMIT ? c_times_g(c - r - x, a, c, z) : NAN;
+    return isnan(cg) ? expected_near_one(p, t, x, T) : c * first - exp(eps * L) * cg;
 }
 
 double cx__bgnbd_expected(const double *p, double t, double x, double tx, double T)

@@ -60,7 +60,7 @@ double cx__trigamma(double x)
  * gamma functions blow up; the series or Richardson extrapolation in c
  * takes over. */
 #define NEAR_INTEGER 1e-3
-#define RICHARDSON_STEP 4e-3
+#define RICHARDSON_STEP 2e-3
 
 static bool is_pole(double x)
 {
@@ -123,16 +123,26 @@ static double connection(double a, double b, double c, double z, bool *lost)
 }
 
 /* Richardson extrapolation across an integer c - a - b: the symmetric mean
- * of F at c +/- h is F(c) + O(h^2); two step sizes cancel the h^2 term. */
+ * of F at c +/- jh is a polynomial in (jh)^2 up to O(h^8); its value at 0
+ * is F(c). The points keep c - a - b at least h/2 from the integer, where
+ * the connection formula loses only a few digits, and near z = 1, where F
+ * changes with c like (1 - z)^(c-a-b), four of them keep the error of the
+ * extrapolation near (h log(1 - z))^8. */
 static double across_integer(double a, double b, double c, double z)
 {
     const double h = RICHARDSON_STEP;
-    bool l1, l2, l3, l4;
-    double m1 = 0.5 * (connection(a, b, c + h, z, &l1) + connection(a, b, c - h, z, &l2));
-    double m2 = 0.5 * (connection(a, b, c + 2 * h, z, &l3) + connection(a, b, c - 2 * h, z, &l4));
-    if (l1 || l2 || l3 || l4)
-        return NAN;
-    return (4.0 * m1 - m2) / 3.0;
+    /* Lagrange weights at 0 for the nodes x_j = j^2 = 1, 4, 9, 16:
+     * prod_{i != j} x_i / (x_i - x_j). */
+    static const double weight[4] = { 56.0 / 35.0, -28.0 / 35.0, 8.0 / 35.0, -1.0 / 35.0 };
+    double value = 0;
+    for (int j = 1; j <= 4; j++) {
+        bool up_lost, down_lost;
+        double mean = 0.5 * (connection(a, b, c + j * h, z, &up_lost) + connection(a, b, c - j * h, z, &down_lost));
+        if (up_lost || down_lost)
+            return NAN;
+        value += weight[j - 1] * mean;
+    }
+    return value;
 }
 
 /* 0 < z < 1. */
