@@ -2,7 +2,7 @@
 """Peer of bench/bench_lifetime.c: the same BG/NBD work done with numpy and
 scipy, timed in the same run.
 
-The fit maximises the same log-likelihood (Fader, Hardie & Lee 2005, eq. 6,
+The fit maximises the same log-likelihood (Fader, Hardie & Lee 2005,
 written as in lib/lifetime_bgnbd.c's header) on the same grouped rows
 (np.unique, weights = counts) with scipy.optimize.minimize(method="BFGS")
 and the analytic gradient (scipy.special.psi), from the same three starting

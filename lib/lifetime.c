@@ -229,7 +229,6 @@ static void store_fit(cx_lifetime_fit *dst, cx_lifetime_model model, const cx__l
     CX__LT_COPY_VERSION(dst, out, cx__lt_fit_sizes, dst->version);
 }
 
-
 static int build_rows(cx__lt_rows *rows, const double *x, const double *u, const double *v, const double *w, size_t n,
                       bool only_repeaters, const char *what)
 {
@@ -395,6 +394,13 @@ static int json_number(cx_buffer *b, const char *key, double v, bool comma)
     return cx__buffer_printf(b, "%s\"%s\": %s", comma ? ", " : "", key, text);
 }
 
+static const char *diagnosis_name(cx_lifetime_diagnosis d)
+{
+    static const char *const names[] = { "converged", "max_iterations", "line_search_failed", "not_a_maximum",
+                                         "diverged", "not_finite" };
+    return (unsigned)d < sizeof names / sizeof names[0] ? names[d] : "unknown";
+}
+
 static int write_fit_json(cx_buffer *b, const cx_lifetime_fit *f)
 {
     bool bg = f->model == CX_LIFETIME_BGNBD;
@@ -408,8 +414,8 @@ static int write_fit_json(cx_buffer *b, const cx_lifetime_fit *f)
     for (size_t i = 0; i < sizeof values / sizeof values[0] && rc == CX_OK; i++)
         rc = json_number(b, keys[i], values[i], true);
     if (rc == CX_OK)
-        rc = cx__buffer_printf(b, ", \"rows\": %llu, \"diagnosis\": %d, \"iterations\": %u, \"starts\": %u, "
-                               "\"starts_agreeing\": %u}", (unsigned long long)f->rows, (int)f->diagnosis,
+        rc = cx__buffer_printf(b, ", \"rows\": %llu, \"diagnosis\": \"%s\", \"iterations\": %u, \"starts\": %u, "
+                               "\"starts_agreeing\": %u}", (unsigned long long)f->rows, diagnosis_name(f->diagnosis),
                                f->iterations, f->starts, f->starts_agreeing);
     return rc;
 }
@@ -493,7 +499,7 @@ int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, c
 
 static double expected_spend(const double *p, double x, double m)
 {
-    /* Note 025, eq. 5: a weighted mean of the population mean p gamma / (q-1)
+    /* Note 025: a weighted mean of the population mean p gamma / (q-1)
      * and the customer's own mean m. */
     return p[0] * (p[2] + x * m) / (p[0] * x + p[1] - 1);
 }

@@ -3,7 +3,7 @@
  * and Hessian, P(alive), conditional and population expectations and the
  * distribution of the number of purchases. Parameters p = (r, alpha, a, b).
  *
- * Log-likelihood of a customer (FHL 2005, eq. 6), written as
+ * Log-likelihood of a customer (FHL 2005), written as
  *   x = 0:  r log alpha - r log(alpha + T)
  *   x > 0:  K(x) - (r + x) V + log(a + c E)
  * with V = log(alpha + t_x), D = log(alpha + T) - V >= 0, E = exp(-(r+x) D),
@@ -253,7 +253,7 @@ static double expected_near_one(const double *p, double t, double x, double T)
 }
 
 /*
- * E[Y(t) | x, t_x, T] (FHL 2005, eq. 10). With z = t / (alpha + T + t),
+ * E[Y(t) | x, t_x, T] (FHL 2005). With z = t / (alpha + T + t),
  * c = a + b + x - 1, Euler's transformation turns the published
  * (c / (a-1)) [1 - (1-z)^(r+x) 2F1(r+x, b+x; c; z)] into
  * (c / (a-1)) [1 - (1-z)^(a-1) 2F1(c-r-x, a-1; c; z)]; writing
@@ -288,7 +288,7 @@ void cx__bgnbd_expected_many(const double *p, double t, const double *x, const d
 
 double cx__bgnbd_population(const double *p, double t)
 {
-    /* E[X(t)] (FHL 2005, eq. 9) is E[Y(t)] of a customer just acquired. */
+    /* E[X(t)] (FHL 2005) is E[Y(t)] of a customer just acquired. */
     return t == 0 ? 0.0 : expected_if_alive(p, t, 0, 0);
 }
 
@@ -299,7 +299,7 @@ static double log_beta(double a, double b)
 
 int cx__bgnbd_pmf(const double *p, double t, double *out, size_t count)
 {
-    /* FHL 2005, eq. 8. The bracket 1 - sum_{j<x} NBD(j) is the upper tail
+    /* P(X(t) = x) (FHL 2005). The bracket 1 - sum_{j<x} NBD(j) is the upper tail
      * of the negative binomial, I_q(x, r) with q = t / (alpha + t). */
     double r = p[R], alpha = p[ALPHA], a = p[A], b = p[B];
     double lq = log(t / (alpha + t)), lp = log(alpha / (alpha + t)), q = t / (alpha + t);

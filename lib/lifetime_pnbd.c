@@ -86,7 +86,7 @@ static double decay_integral(double s, double t, double k)
 
 double cx__pnbd_expected(const double *p, double t, double x, double tx, double T)
 {
-    /* Note 009, eq. 22: E[Y(t) | alive] = (r+x)(beta+T) / ((alpha+T)(s-1))
+    /* Note 009: E[Y(t) | alive] = (r+x)(beta+T) / ((alpha+T)(s-1))
      * (1 - ((beta+T)/(beta+T+t))^(s-1)). */
     if (t == 0)
         return 0.0;
@@ -111,7 +111,7 @@ void cx__pnbd_expected_many(const double *p, double t, const double *x, const do
 
 double cx__pnbd_population(const double *p, double t)
 {
-    /* Note 009, eq. 17: E[X(t)] = r beta / (alpha (s-1)) (1 - (beta/(beta+t))^(s-1)). */
+    /* Note 009: E[X(t)] = r beta / (alpha (s-1)) (1 - (beta/(beta+t))^(s-1)). */
     return p[R] * p[BETA] / p[ALPHA] * decay_integral(p[S], t, p[BETA]);
 }
 

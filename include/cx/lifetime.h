@@ -431,8 +431,10 @@ CX_API int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit
 /**
  * Writes a fit as one JSON object with the keys `model`, `r`, `alpha`, `a`,
  * `b` (BG/NBD) or `s`, `beta` (Pareto/NBD), `log_likelihood`, the
- * `std_error_*` keys, `weight`, `rows`, `penalty`, `diagnosis`,
- * `iterations`, `starts` and `starts_agreeing`. NaN is written as null.
+ * `std_error_*` keys, `weight`, `rows`, `penalty`, `gradient_norm`,
+ * `diagnosis` ("converged", "max_iterations", "line_search_failed",
+ * "not_a_maximum", "diverged" or "not_finite"), `iterations`, `starts` and
+ * `starts_agreeing`. NaN is written as null; numbers round-trip exactly.
  * @param[in,out] out the buffer to append to (cx_buffer_dispose() releases it)
  * @param[in] fit the fit
  * @return #CX_OK; #CX_EINVAL; #CX_EVERSION; #CX_ENOMEM (the buffer keeps

@@ -7,7 +7,8 @@ numpy, scipy (optimize, special.hyp2f1, gammaln, betaln) and mpmath straight
 from the published formulas (docs/lifetime.md) -- not from libcx:
 
 - BG/NBD: Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way",
-  Marketing Science 24(2), equations (6), (8), (9), (10) and the appendix.
+  Marketing Science 24(2): the likelihood, P(X(t) = x), E[X(t)] and
+  E[Y(t) | x, t_x, T].
 - Pareto/NBD: Schmittlein, Morrison & Colombo (1987); likelihood, P(alive)
   and conditional expectation as written in Fader & Hardie (2005), "A Note on
   Deriving the Pareto/NBD Model and Related Expressions" (note 009).
@@ -56,7 +57,7 @@ X, TX, T, ZBAR = load_summary()
 # ---- BG/NBD -------------------------------------------------------------
 
 def bgnbd_ll_rows(p, x, tx, T):
-    """FHL (2005) eq. (6), in logs."""
+    """The BG/NBD likelihood of FHL (2005), in logs."""
     r, alpha, a, b = p
     common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
     t1 = special.betaln(a, b + x) - special.betaln(a, b) - (r + x) * np.log(alpha + T)
@@ -139,7 +140,7 @@ def bg_p_alive(p, x, tx, T):
 
 
 def bg_cond_expected(p, t, x, tx, T, hyp=special.hyp2f1):
-    """FHL (2005) eq. (10)."""
+    """E[Y(t) | x, t_x, T] of FHL (2005)."""
     r, alpha, a, b = p
     z = t / (alpha + T + t)
     num = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
@@ -149,13 +150,13 @@ def bg_cond_expected(p, t, x, tx, T, hyp=special.hyp2f1):
 
 
 def bg_population(p, t, hyp=special.hyp2f1):
-    """FHL (2005) eq. (9)."""
+    """E[X(t)] of FHL (2005)."""
     r, alpha, a, b = p
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * float(hyp(r, b, a + b - 1, t / (alpha + t))))
 
 
 def bg_pmf(p, t, x):
-    """FHL (2005) eq. (8)."""
+    """P(X(t) = x) of FHL (2005)."""
     r, alpha, a, b = p
     lg = special.gammaln
     first = np.exp(special.betaln(a, b + x) - special.betaln(a, b) + lg(r + x) - lg(r) - lg(x + 1)
@@ -168,7 +169,7 @@ def bg_pmf(p, t, x):
 
 def mp_bg_posterior(p, x, tx, T, g):
     """E[g(lambda, p) * P(data | lambda, p)] / E[P(data | ...)] by 2-D quadrature
-    of the BG/NBD individual-level likelihood (FHL 2005, section 3)."""
+    of the BG/NBD individual-level likelihood (FHL 2005)."""
     r, alpha, a, b = [mpmath.mpf(v) for v in p]
     B = mpmath.beta(a, b)
 
@@ -246,7 +247,7 @@ with mpmath.workdps(40):
 
 pmf = [bg_pmf(PUB, 39.0, k) for k in range(10)]
 show("bgnbd_pmf_39", **{f"p{k}": v for k, v in enumerate(pmf)})
-# Quadrature of the individual-level P(X(t)=k) (FHL 2005, eq. 7) for k = 0, 3.
+# Quadrature of the individual-level P(X(t)=k) (FHL 2005) for k = 0, 3.
 for k in (0, 3):
     r, alpha, a, b = [mpmath.mpf(v) for v in PUB]
     t = mpmath.mpf(39)
@@ -264,7 +265,7 @@ for k in (0, 3):
 # ---- Pareto/NBD -----------------------------------------------------------
 
 def pnbd_log_a0_terms(p, x, tx, T, hyp=special.hyp2f1):
-    """log of the two terms of A0 (note 009, eq. 19-20): F(t_x), F(T)."""
+    """log of the two terms of A0 (note 009): F(t_x), F(T)."""
     r, alpha, s, beta = p
     m = r + s + x
     log = mpmath.log if hyp is mpmath.hyp2f1 else np.log
@@ -296,7 +297,7 @@ show("pnbd_fit", r=pn[0], alpha=pn[1], s=pn[2], beta=pn[3], ll=pn_ll)
 se = std_errors(pnbd_total, pn)
 show("pnbd_se", r=se[0], alpha=se[1], s=se[2], beta=se[3])
 
-# Prediction parameters: the published Pareto/NBD estimates (FHL 2005, section 4).
+# Prediction parameters: the published Pareto/NBD estimates (FHL 2005).
 PN = np.array([0.55, 10.58, 0.61, 11.67])
 
 
