@@ -138,7 +138,7 @@ typedef struct cx_lifetime_columns {
     const char *const *customer_ids;   /**< Customer ids (NUL-terminated UTF-8). */
     const double *frequency;           /**< Repeat purchases in the calibration period (x). */
     const double *recency;             /**< Last minus first purchase time, in periods (t_x). */
-    const double *T;                   /**< Calibration end minus first purchase time, in periods. */
+    const double *T;                   /**< Start of the bucket holding the calibration end minus the first purchase time, in periods. */
     const double *monetary;            /**< Mean value per repeat purchase (first purchase excluded), 0 when x = 0; NULL without values. */
     const double *frequency_holdout;   /**< Purchases in the holdout period; NULL without a holdout. */
     const double *monetary_holdout;    /**< Mean value per holdout purchase, 0 when none; NULL without a holdout or values. */
