@@ -10,7 +10,6 @@
  */
 #include <float.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include "core_internal.h"
 #include "lifetime_internal.h"
