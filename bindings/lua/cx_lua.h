@@ -40,5 +40,6 @@ int cx_lua_lookup(const char *name, const char *const *names, const int *values,
 void cx_lua_open_text(lua_State *L);
 void cx_lua_open_service(lua_State *L);
 void cx_lua_open_store(lua_State *L);
+void cx_lua_open_lifetime(lua_State *L);
 
 #endif

@@ -21,5 +21,6 @@
 #include "cx/calendar.h"
 #include "cx/service.h"
 #include "cx/store.h"
+#include "cx/lifetime.h"
 
 #endif /* CX_CX_H */

@@ -247,6 +247,29 @@ test("store", function()
   os.remove(path .. "-events.csv"); os.remove(path .. "-bad.csv"); os.remove(path)
 end)
 
+test("lifetime models on CDNOW", function()
+  local dir = os.getenv("CX_TEST_DATA") or "tests/data"
+  local f, r, T = {}, {}, {}
+  for line in io.lines(dir .. "/cdnow/cdnow_customers_summary.csv") do
+    local _, x, tx, age = line:match("^([^,]+),([^,]+),([^,]+),([^,]+)$")
+    if tonumber(x) then
+      f[#f + 1], r[#r + 1], T[#T + 1] = tonumber(x), tonumber(tx), tonumber(age)
+    end
+  end
+  assert(#f == 2357)
+  local fit = cx.fit_purchases(f, r, T)
+  local p = fit:params()
+  -- Fader, Hardie & Lee (2005): r 0.243, alpha 4.414, a 0.793, b 2.426, LL -9582.4
+  close(p.r, 0.243, 0.0005); close(p.alpha, 4.414, 0.0005); close(p.a, 0.793, 0.0005); close(p.b, 2.426, 0.0005)
+  close(p.log_likelihood, -9582.4, 0.05)
+  -- Hardie (note 004): customer 1 expects 1.226 purchases in 39 weeks
+  close(fit:expected_purchases(39, { f[1] }, { r[1] }, { T[1] })[1], 1.226, 0.001)
+  local alive = fit:p_alive(f, r, T)
+  assert(#alive == #f and alive[1] > 0 and alive[1] <= 1)
+  raises(function() cx.fit_purchases({ 1, -1 }, { 1, 1 }, { 2, 2 }) end, "ERANGE", "frequency[1]")
+  assert(not pcall(cx.fit_purchases, { 1, 2 }, { 1 }, { 2, 2 }))
+end)
+
 test("version", function()
   assert(cx.version():match("^%d+%.%d+%.%d+$"))
   assert(cx._VERSION == cx.version())

@@ -1051,3 +1051,165 @@ int cx_store_import_fd(cx_import_result *out, cx_store *s, int fd, const char *n
 
 int cx_store_import_memory(cx_import_result *out, cx_store *s, const void *data, size_t len, const char *name,
                                   const cx_import_options *opts);
+
+/* lifetime.h */
+typedef struct cx_lifetime_summary cx_lifetime_summary;
+
+typedef enum cx_lifetime_merge {
+    CX_LIFETIME_MERGE_NONE = 0,
+    CX_LIFETIME_MERGE_DAY = 1,
+    CX_LIFETIME_MERGE_ISO_WEEK = 2,
+    CX_LIFETIME_MERGE_MONTH = 3
+} cx_lifetime_merge;
+
+typedef struct cx_lifetime_summary_options {
+    unsigned int version;
+    int64_t calibration_end_ms;
+    int64_t holdout_end_ms;
+    int64_t period_ms;
+    cx_lifetime_merge merge;
+    int32_t utc_offset_minutes;
+} cx_lifetime_summary_options;
+
+int cx_lifetime_summary_options_init(cx_lifetime_summary_options *opts, unsigned int version);
+
+typedef struct cx_lifetime_columns {
+    unsigned int version;
+    size_t count;
+    const char *const *customer_ids;
+    const double *frequency;
+    const double *recency;
+    const double *T;
+    const double *monetary;
+    const double *frequency_holdout;
+    const double *monetary_holdout;
+    double duration_holdout;
+    int64_t calibration_end_ms;
+    size_t customers_skipped;
+} cx_lifetime_columns;
+
+int cx_lifetime_columns_init(cx_lifetime_columns *cols, unsigned int version);
+
+int cx_lifetime_summary_new(cx_lifetime_summary **out, const char *const *customer_ids,
+                                   const int64_t *timestamps_ms, const double *values, size_t n,
+                                   const cx_lifetime_summary_options *opts);
+
+void cx_lifetime_summary_free(cx_lifetime_summary *s);
+
+int cx_lifetime_summary_get(cx_lifetime_columns *out, const cx_lifetime_summary *s);
+
+typedef enum cx_lifetime_model {
+    CX_LIFETIME_BGNBD = 1,
+    CX_LIFETIME_PARETO_NBD = 2
+} cx_lifetime_model;
+
+typedef enum cx_lifetime_diagnosis {
+    CX_LIFETIME_CONVERGED = 0,
+    CX_LIFETIME_MAX_ITERATIONS = 1,
+    CX_LIFETIME_LINE_SEARCH_FAILED = 2,
+    CX_LIFETIME_NOT_A_MAXIMUM = 3,
+    CX_LIFETIME_DIVERGED = 4,
+    CX_LIFETIME_NOT_FINITE = 5
+} cx_lifetime_diagnosis;
+
+typedef struct cx_lifetime_fit_options {
+    unsigned int version;
+    double penalty;
+    unsigned int starts;
+    unsigned int max_iterations;
+    double tolerance;
+    double initial[4];
+} cx_lifetime_fit_options;
+
+int cx_lifetime_fit_options_init(cx_lifetime_fit_options *opts, unsigned int version);
+
+typedef struct cx_lifetime_fit {
+    unsigned int version;
+    cx_lifetime_model model;
+    double r;
+    double alpha;
+    double a;
+    double b;
+    double s;
+    double beta;
+    double log_likelihood;
+    double std_error_r;
+    double std_error_alpha;
+    double std_error_a;
+    double std_error_b;
+    double std_error_s;
+    double std_error_beta;
+    double weight;
+    uint64_t rows;
+    double penalty;
+    cx_lifetime_diagnosis diagnosis;
+    unsigned int iterations;
+    unsigned int starts;
+    unsigned int starts_agreeing;
+    double gradient_norm;
+} cx_lifetime_fit;
+
+int cx_lifetime_fit_init(cx_lifetime_fit *fit, unsigned int version);
+
+const char *cx_lifetime_model_name(cx_lifetime_model model);
+
+int cx_lifetime_fit_purchases(cx_lifetime_fit *out, cx_lifetime_model model, const double *frequency,
+                                     const double *recency, const double *T, const double *weights, size_t n,
+                                     const cx_lifetime_fit_options *opts);
+
+int cx_lifetime_log_likelihood(double *out, const cx_lifetime_fit *fit, const double *frequency,
+                                      const double *recency, const double *T, const double *weights, size_t n);
+
+int cx_lifetime_p_alive(double *out, const cx_lifetime_fit *fit, double t, const double *frequency,
+                               const double *recency, const double *T, size_t n);
+
+int cx_lifetime_expected_purchases(double *out, const cx_lifetime_fit *fit, double t,
+                                          const double *frequency, const double *recency, const double *T, size_t n);
+
+int cx_lifetime_expected_population(double *out, const cx_lifetime_fit *fit, const double *t, size_t n);
+
+int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit *fit, double t, size_t count);
+
+int cx_lifetime_fit_json(cx_buffer *out, const cx_lifetime_fit *fit);
+
+typedef struct cx_lifetime_spend_fit {
+    unsigned int version;
+    double p;
+    double q;
+    double gamma;
+    double log_likelihood;
+    double std_error_p;
+    double std_error_q;
+    double std_error_gamma;
+    double mean_spend;
+    double weight;
+    uint64_t rows;
+    double penalty;
+    cx_lifetime_diagnosis diagnosis;
+    unsigned int iterations;
+    unsigned int starts;
+    unsigned int starts_agreeing;
+    double gradient_norm;
+} cx_lifetime_spend_fit;
+
+int cx_lifetime_spend_fit_init(cx_lifetime_spend_fit *fit, unsigned int version);
+
+int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, const double *monetary,
+                                 const double *weights, size_t n, const cx_lifetime_fit_options *opts);
+
+int cx_lifetime_expected_spend(double *out, const cx_lifetime_spend_fit *fit, const double *frequency,
+                                      const double *monetary, size_t n);
+
+typedef struct cx_lifetime_clv_options {
+    unsigned int version;
+    unsigned int periods;
+    double period_length;
+    double discount_rate;
+    double margin;
+} cx_lifetime_clv_options;
+
+int cx_lifetime_clv_options_init(cx_lifetime_clv_options *opts, unsigned int version);
+
+int cx_lifetime_clv(double *out, const cx_lifetime_fit *purchases, const cx_lifetime_spend_fit *spend,
+                           const double *frequency, const double *recency, const double *T, const double *monetary,
+                           size_t n, const cx_lifetime_clv_options *opts);
