@@ -16,5 +16,7 @@
 #include "cx/version.h"
 #include "cx/metric.h"
 #include "cx/group.h"
+#include "cx/touchpoint.h"
+#include "cx/journey.h"
 
 #endif /* CX_CX_H */
