@@ -51,7 +51,7 @@ static const fixture_event fixture_events[] = {
 static const char *const fixture_stages[] = { "awareness", "consideration", "purchase", "service" };
 static const char *const fixture_goals[] = { "purchase" };
 
-static cx_touchpoint_registry *fixture_registry(void)
+static inline cx_touchpoint_registry *fixture_registry(void)
 {
     static const struct {
         const char *id;
@@ -74,7 +74,7 @@ static cx_touchpoint_registry *fixture_registry(void)
     return reg;
 }
 
-static cx_journey_options fixture_options(void)
+static inline cx_journey_options fixture_options(void)
 {
     cx_journey_options o = CX_JOURNEY_OPTIONS_INIT;
     o.inactivity_gap_ms = FIX_DAY_S * 1000;
@@ -85,7 +85,7 @@ static cx_journey_options fixture_options(void)
     return o;
 }
 
-static cx_journey *fixture_empty(void)
+static inline cx_journey *fixture_empty(void)
 {
     cx_touchpoint_registry *reg = fixture_registry();
     cx_journey_options o = fixture_options();
@@ -97,7 +97,7 @@ static cx_journey *fixture_empty(void)
 
 /* Observes the fixture's events in the order given by `order` (a
  * permutation of the event indices), or in a fixed scrambled order. */
-static void fixture_feed(cx_journey *j, const size_t *order)
+static inline void fixture_feed(cx_journey *j, const size_t *order)
 {
     const char *customers[FIXTURE_EVENTS], *touchpoints[FIXTURE_EVENTS];
     int64_t ts[FIXTURE_EVENTS];
@@ -113,7 +113,7 @@ static void fixture_feed(cx_journey *j, const size_t *order)
     assert_ok(cx_journey_observe_many(j, customers, touchpoints, ts, outcomes, FIXTURE_EVENTS));
 }
 
-static cx_journey *fixture_journey(void)
+static inline cx_journey *fixture_journey(void)
 {
     cx_journey *j = fixture_empty();
     fixture_feed(j, NULL);
@@ -121,7 +121,7 @@ static cx_journey *fixture_journey(void)
 }
 
 /* The journey's JSON export as a malloc'ed string (for comparisons). */
-static char *journey_json(cx_journey *j)
+static inline char *journey_json(cx_journey *j)
 {
     cx_buffer b = CX_BUFFER_INIT;
     assert_ok(cx_journey_to_json(&b, j, NULL));

@@ -731,6 +731,429 @@ static void test_journey_dot_export(void **state)
     cx_journey_free(j);
 }
 
+/* ---- JSON ------------------------------------------------------------- */
+
+static void test_journey_json_export(void **state)
+{
+    (void)state;
+    cx_journey_options o = CX_JOURNEY_OPTIONS_INIT;
+    o.auto_register = 1;
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, NULL, &o));
+    /* a: x@0 y@1.5 s; b: x@0; "q\"t" needs escaping. */
+    assert_ok(cx_journey_observe(j, "a", "x", 0, NAN));
+    assert_ok(cx_journey_observe(j, "a", "y", 1500, NAN));
+    assert_ok(cx_journey_observe(j, "b", "x", 0, NAN));
+    assert_ok(cx_journey_observe(j, "c", "q\"t", 7, NAN));
+    cx_buffer b = CX_BUFFER_INIT;
+    assert_ok(cx_journey_to_json(&b, j, NULL));
+    /* Three variants of one case each: [q"t], [x], [x, y] by names (the
+     * quote sorts before letters); one edge x->y taking 1.5 s, lost (the
+     * journey has no goal, so no case converts). */
+    assert_string_equal(b.data,
+        "{\"events\": 4, \"customers\": 3, \"cases\": 3, \"variants\": ["
+        "{\"path\": [\"q\\\"t\"], \"count\": 1, \"share\": 0.333333333333333, \"goals\": 0}, "
+        "{\"path\": [\"x\"], \"count\": 1, \"share\": 0.333333333333333, \"goals\": 0}, "
+        "{\"path\": [\"x\", \"y\"], \"count\": 1, \"share\": 0.333333333333333, \"goals\": 0}], "
+        "\"edges\": [{\"from\": \"x\", \"to\": \"y\", \"count\": 1, \"cases\": 1, \"lost\": 1, "
+        "\"mean_seconds\": 1.5, \"median_seconds\": 1.5, \"p90_seconds\": 1.5}]}\n");
+    size_t first = b.size;
+    cx_journey_json_options jo = CX_JOURNEY_JSON_OPTIONS_INIT;
+    jo.top_k = 1;
+    assert_ok(cx_journey_to_json(&b, j, &jo)); /* appended */
+    assert_non_null(strstr(b.data + first, "\"variants\": [{\"path\": [\"q\\\"t\"]"));
+    assert_null(strstr(b.data + first, "\"path\": [\"x\"]"));
+    jo.level = (cx_journey_level)0;
+    assert_status(cx_journey_to_json(&b, j, &jo), CX_EINVAL);
+    jo.level = CX_JOURNEY_LEVEL_TOUCHPOINT;
+    jo.version = 5;
+    assert_status(cx_journey_to_json(&b, j, &jo), CX_EVERSION);
+    cx_buffer_dispose(&b);
+    cx_journey_free(j);
+
+    /* With stages the object also has the funnel. */
+    j = fixture_journey();
+    char *text = journey_json(j);
+    assert_non_null(strstr(text, "\"cases\": 9, "));
+    assert_non_null(strstr(text, "\"funnel\": [{\"stage\": \"awareness\", \"goal\": false, \"entered\": 7, "));
+    assert_non_null(strstr(text, "{\"stage\": \"purchase\", \"goal\": true, \"entered\": 3, \"step_rate\": 0.6, "));
+    free(text);
+    cx_journey_free(j);
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+static cx_journey *fixture_subset(bool (*keep)(const fixture_event *))
+{
+    cx_journey *j = fixture_empty();
+    for (size_t i = 0; i < FIXTURE_EVENTS; i++)
+        if (keep(&fixture_events[i]))
+            assert_ok(cx_journey_observe(j, fixture_events[i].customer, fixture_events[i].touchpoint,
+                                         fixture_events[i].seconds * 1000, fixture_events[i].outcome));
+    return j;
+}
+
+static bool first_customers(const fixture_event *e) { return strcmp(e->customer, "c5") < 0; }
+static bool last_customers(const fixture_event *e) { return !first_customers(e); }
+static bool early(const fixture_event *e) { return e->seconds < 150; }
+static bool late(const fixture_event *e) { return !early(e); }
+
+static void test_journey_merge_shards(void **state)
+{
+    (void)state;
+    cx_journey *whole = fixture_journey();
+    char *expected = journey_json(whole);
+    bool (*const splits[][2])(const fixture_event *) = { { first_customers, last_customers }, { early, late },
+                                                        { late, early } };
+    for (size_t s = 0; s < 3; s++) {
+        cx_journey *a = fixture_subset(splits[s][0]);
+        cx_journey *b = fixture_subset(splits[s][1]);
+        char *before_b = journey_json(b); /* also builds b's paths */
+        assert_ok(cx_journey_merge(a, b));
+        char *merged = journey_json(a);
+        assert_string_equal(merged, expected);
+        char *after_b = journey_json(b);
+        assert_string_equal(after_b, before_b);
+        cx_journey_summary sa = summary_of(a);
+        assert_int_equal(sa.outcomes, 5);
+        assert_int_equal(sa.customers, 8);
+        free(merged);
+        free(before_b);
+        free(after_b);
+        cx_journey_free(a);
+        cx_journey_free(b);
+    }
+    free(expected);
+    cx_journey_free(whole);
+}
+
+static void test_journey_merge_registers_and_rejects(void **state)
+{
+    (void)state;
+    cx_journey_options o = fixture_options();
+    cx_journey *small = NULL;
+    assert_ok(cx_journey_new(&small, NULL, &o)); /* no touchpoints at all */
+    cx_journey *full = fixture_journey();
+    assert_ok(cx_journey_merge(small, full));
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, small));
+    cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
+    uint32_t index;
+    assert_ok(cx_touchpoint_find(&index, reg, "call"));
+    assert_ok(cx_touchpoint_get(&info, reg, index));
+    assert_int_equal(info.channel, CX_CHANNEL_PHONE);
+    assert_string_equal(info.stage, "service");
+    char *a = journey_json(small), *b = journey_json(full);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+
+    /* A touchpoint of another channel, another gap, other stages. */
+    cx_journey *clash = NULL;
+    assert_ok(cx_journey_new(&clash, NULL, &o));
+    cx_touchpoint_info call = CX_TOUCHPOINT_INFO_INIT;
+    call.id = "call";
+    call.channel = CX_CHANNEL_CHAT;
+    call.stage = "service";
+    assert_ok(cx_journey_add_touchpoint(NULL, clash, &call));
+    assert_ok(cx_journey_observe(clash, "z", "call", 5, NAN));
+    char *clash_before = journey_json(clash);
+    assert_status(cx_journey_merge(clash, full), CX_ESTATE);
+    assert_error_mentions("touchpoint \"call\" has channel chat");
+    char *clash_after = journey_json(clash);
+    assert_string_equal(clash_before, clash_after);
+    assert_int_equal(summary_of(clash).customers, 1);
+    free(clash_before);
+    free(clash_after);
+    cx_journey *other = NULL;
+    o.inactivity_gap_ms = 5;
+    assert_ok(cx_journey_new(&other, NULL, &o));
+    assert_status(cx_journey_merge(other, full), CX_ESTATE);
+    assert_error_mentions("inactivity gaps differ (5 and 86400000 ms)");
+    cx_journey_free(other);
+    o = fixture_options();
+    o.goal_count = 0;
+    assert_ok(cx_journey_new(&other, NULL, &o));
+    assert_status(cx_journey_merge(other, full), CX_ESTATE);
+    assert_error_mentions("stage 2 differs");
+    cx_journey_free(other);
+    o.stage_count = 2;
+    assert_ok(cx_journey_new(&other, NULL, &o));
+    assert_status(cx_journey_merge(other, full), CX_ESTATE);
+    assert_error_mentions("2 and 4 stages");
+    cx_journey_free(other);
+    assert_status(cx_journey_merge(full, full), CX_EINVAL);
+    assert_status(cx_journey_merge(NULL, full), CX_EINVAL);
+    cx_journey_free(clash);
+    cx_journey_free(small);
+    cx_journey_free(full);
+}
+
+/* ---- bad input ---------------------------------------------------------- */
+
+/* Runs a failing observe_many; the journey must be exactly as before. */
+static void expect_batch_rejected(cx_journey *j, const char *const *customers, const char *const *tps,
+                                  const int64_t *ts, const double *outcomes, size_t n, int status,
+                                  const char *fragment)
+{
+    char *before = journey_json(j);
+    cx_journey_summary s0 = summary_of(j);
+    assert_status(cx_journey_observe_many(j, customers, tps, ts, outcomes, n), status);
+    assert_error_mentions(fragment);
+    char *after = journey_json(j);
+    cx_journey_summary s1 = summary_of(j);
+    assert_string_equal(before, after);
+    assert_int_equal(s0.events, s1.events);
+    assert_int_equal(s0.customers, s1.customers);
+    assert_int_equal(s0.outcomes, s1.outcomes);
+    assert_int_equal(s0.touchpoints, s1.touchpoints);
+    free(before);
+    free(after);
+}
+
+static void test_journey_rejects_bad_events(void **state)
+{
+    (void)state;
+    cx_journey *j = fixture_journey();
+    char long_id[CX_JOURNEY_CUSTOMER_ID_MAX + 2];
+    memset(long_id, 'c', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    const char *tps[] = { "ad", "web", "buy" };
+    int64_t ts[] = { 1000, 2000, 3000 };
+    /* Each batch has new customers before the bad event: none may stay. */
+    const char *empty[] = { "n1", "n2", "" };
+    expect_batch_rejected(j, empty, tps, ts, NULL, 3, CX_EINVAL, "events[2]: customer id is empty");
+    const char *too_long[] = { "n1", long_id, "n3" };
+    expect_batch_rejected(j, too_long, tps, ts, NULL, 3, CX_EINVAL, "events[1]: customer id \"cccc");
+    expect_batch_rejected(j, too_long, tps, ts, NULL, 3, CX_EINVAL, "longer than 256 bytes");
+    const char *bad_utf8[] = { "n1", "n2", "caf\xC3" };
+    expect_batch_rejected(j, bad_utf8, tps, ts, NULL, 3, CX_EINVAL, "events[2]: customer id is not valid UTF-8 (byte 3)");
+    const char *null_id[] = { "n1", NULL, "n3" };
+    expect_batch_rejected(j, null_id, tps, ts, NULL, 3, CX_EINVAL, "events[1]: customer id is NULL");
+    const char *customers[] = { "n1", "n2", "n3" };
+    const char *unknown[] = { "ad", "chekout", "buy" };
+    expect_batch_rejected(j, customers, unknown, ts, NULL, 3, CX_ENOTFOUND,
+                          "events[1]: touchpoint \"chekout\" is not registered");
+    const char *empty_tp[] = { "ad", "web", "" };
+    expect_batch_rejected(j, customers, empty_tp, ts, NULL, 3, CX_EINVAL, "events[2]: touchpoint id is empty");
+    char long_tp[CX_TOUCHPOINT_ID_MAX + 2];
+    memset(long_tp, 't', sizeof long_tp - 1);
+    long_tp[sizeof long_tp - 1] = '\0';
+    const char *too_long_tp[] = { long_tp, "web", "buy" };
+    expect_batch_rejected(j, customers, too_long_tp, ts, NULL, 3, CX_EINVAL, "events[0]: touchpoint id \"tttt");
+    const char *bad_tp[] = { "ad", "\xED\xA0\x80", "buy" }; /* a UTF-16 surrogate */
+    expect_batch_rejected(j, customers, bad_tp, ts, NULL, 3, CX_EINVAL, "events[1]: touchpoint id is not valid UTF-8");
+    int64_t negative[] = { 1000, -1, 3000 };
+    expect_batch_rejected(j, customers, tps, negative, NULL, 3, CX_ERANGE, "events[1]: timestamp -1 ms is outside");
+    int64_t overflow[] = { 1000, 2000, CX_JOURNEY_TIMESTAMP_MAX + 1 };
+    expect_batch_rejected(j, customers, tps, overflow, NULL, 3, CX_ERANGE,
+                          "events[2]: timestamp 253402300800000 ms is outside 0..253402300799999");
+    double outcomes[] = { 5, -INFINITY, NAN };
+    expect_batch_rejected(j, customers, tps, ts, outcomes, 3, CX_ERANGE, "events[1]: outcome -inf is infinite");
+    expect_batch_rejected(j, NULL, tps, ts, NULL, 3, CX_EINVAL, "customer_ids is NULL");
+
+    /* The single-event call says the same without an index. */
+    assert_status(cx_journey_observe(j, "n1", "ad", -5, NAN), CX_ERANGE);
+    assert_error_mentions("timestamp -5 ms");
+    assert_null(strstr(cx_last_error(), "events["));
+    assert_status(cx_journey_observe(j, "", "ad", 5, NAN), CX_EINVAL);
+    assert_status(cx_journey_observe(NULL, "n1", "ad", 5, NAN), CX_EINVAL);
+    uint32_t index;
+    assert_status(cx_journey_intern_customer(&index, j, ""), CX_EINVAL);
+    assert_int_equal(summary_of(j).customers, 8);
+    /* The limits themselves are accepted. */
+    long_id[CX_JOURNEY_CUSTOMER_ID_MAX] = '\0';
+    assert_ok(cx_journey_observe(j, long_id, "ad", CX_JOURNEY_TIMESTAMP_MAX, NAN));
+    assert_ok(cx_journey_observe(j, "n0", "ad", 0, NAN));
+    assert_int_equal(summary_of(j).events, 26);
+    cx_journey_free(j);
+}
+
+static void expect_new_rejected(const cx_touchpoint_registry *reg, const cx_journey_options *o, int status,
+                                const char *fragment)
+{
+    cx_journey *j = (cx_journey *)o;
+    assert_status(cx_journey_new(&j, reg, o), status);
+    assert_error_mentions(fragment);
+    assert_null(j);
+}
+
+static void test_journey_new_rejects_bad_map(void **state)
+{
+    (void)state;
+    cx_journey_options o = fixture_options();
+    o.inactivity_gap_ms = -1;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "inactivity_gap_ms -1 is negative");
+    o = fixture_options();
+    o.stage_count = CX_JOURNEY_STAGES_MAX + 1;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "65 stages exceed the maximum of 64");
+    const char *const twice[] = { "a", "b", "a" };
+    o.stages = twice;
+    o.stage_count = 3;
+    o.goal_count = 0;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "stage \"a\" is listed twice (stages[0] and [2])");
+    const char *const blank[] = { "a", "" };
+    o.stages = blank;
+    o.stage_count = 2;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "stages[1] is empty");
+    const char *const bad[] = { "\xC0\xAF" };
+    o.stages = bad;
+    o.stage_count = 1;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "stages[0] is not valid UTF-8");
+    o = fixture_options();
+    const char *const goal[] = { "checkout" };
+    o.goal_stages = goal;
+    expect_new_rejected(NULL, &o, CX_ENOTFOUND, "goal stage \"checkout\" is not one of the 4 stages");
+    o = fixture_options();
+    o.stages = NULL;
+    expect_new_rejected(NULL, &o, CX_EINVAL, "stages or goal_stages is NULL");
+    o = fixture_options();
+    o.version = 2;
+    expect_new_rejected(NULL, &o, CX_EVERSION, "cx_journey_options");
+    /* A touchpoint whose stage the map does not have. */
+    cx_touchpoint_registry *reg = fixture_registry();
+    o = fixture_options();
+    o.stage_count = 3; /* no "service" */
+    expect_new_rejected(reg, &o, CX_ENOTFOUND, "touchpoint \"call\" is in stage \"service\"");
+    cx_touchpoint_registry_free(reg);
+    assert_status(cx_journey_new(NULL, NULL, NULL), CX_EINVAL);
+    /* Defaults: no stages, no splitting. */
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, NULL, NULL));
+    size_t n = 9;
+    assert_ok(cx_journey_stage_count(&n, j));
+    assert_int_equal(n, 0);
+    cx_journey_free(j);
+}
+
+static void test_journey_struct_inits(void **state)
+{
+    (void)state;
+    cx_journey_options jo;
+    cx_funnel_options fo;
+    cx_funnel_step fs;
+    cx_funnel_summary fsum;
+    cx_variant_options vo;
+    cx_variant v;
+    cx_dfg_options go;
+    cx_dfg_node gn;
+    cx_dfg_edge ge;
+    cx_journey_summary js;
+    cx_journey_json_options xo;
+    memset(&fo, 0xFF, sizeof fo);
+    assert_ok(cx_funnel_options_init(&fo, CX_FUNNEL_OPTIONS_VERSION));
+    assert_close(fo.confidence, 0.95, 0);
+    assert_int_equal(fo.from_ms, 0);
+    assert_true(fo.to_ms == INT64_MAX);
+    assert_ok(cx_journey_options_init(&jo, 1));
+    assert_int_equal(jo.inactivity_gap_ms, 0);
+    assert_ok(cx_funnel_step_init(&fs, 1));
+    assert_ok(cx_funnel_summary_init(&fsum, 1));
+    assert_ok(cx_variant_options_init(&vo, 1));
+    assert_int_equal(vo.level, CX_JOURNEY_LEVEL_TOUCHPOINT);
+    assert_ok(cx_variant_init(&v, 1));
+    assert_ok(cx_dfg_options_init(&go, 1));
+    assert_int_equal(go.order, CX_DFG_ORDER_COUNT);
+    assert_ok(cx_dfg_node_init(&gn, 1));
+    assert_ok(cx_dfg_edge_init(&ge, 1));
+    assert_ok(cx_journey_summary_init(&js, 1));
+    assert_ok(cx_journey_json_options_init(&xo, 1));
+    assert_int_equal(xo.top_k, 0);
+    assert_status(cx_journey_options_init(&jo, 2), CX_EVERSION);
+    assert_status(cx_funnel_options_init(&fo, 0), CX_EINVAL);
+    assert_status(cx_dfg_edge_init(NULL, 1), CX_EINVAL);
+    assert_status(cx_variant_init(&v, 99), CX_EVERSION);
+    assert_status(cx_journey_summary_init(&js, 2), CX_EVERSION);
+}
+
+/* ---- allocation failures ------------------------------------------------ */
+
+static int oom_analyses(cx_journey *j)
+{
+    cx_funnel *f = NULL;
+    cx_variants *v = NULL;
+    cx_dfg *g = NULL;
+    cx_buffer b = CX_BUFFER_INIT;
+    cx_variant_options vo = CX_VARIANT_OPTIONS_INIT;
+    vo.level = CX_JOURNEY_LEVEL_STAGE;
+    vo.collapse_repeats = 1;
+    int rc = cx_journey_funnel(&f, j, NULL);
+    if (rc == CX_OK)
+        rc = cx_journey_variants(&v, j, &vo);
+    if (rc == CX_OK)
+        rc = cx_journey_dfg(&g, j, NULL);
+    if (rc == CX_OK)
+        rc = cx_dfg_to_dot(&b, g);
+    if (rc == CX_OK) {
+        size_t before = b.size;
+        rc = cx_journey_to_json(&b, j, NULL);
+        if (rc != CX_OK && b.size != before)
+            rc = CX_ESTATE; /* a failed export must leave the buffer as it was */
+    }
+    cx_buffer_dispose(&b);
+    cx_dfg_free(g);
+    cx_variants_free(v);
+    cx_funnel_free(f);
+    return rc;
+}
+
+static int oom_scenario(void *ctx)
+{
+    (void)ctx;
+    cx_touchpoint_registry *reg = NULL;
+    cx_journey *j = NULL, *other = NULL;
+    cx_journey_options o = fixture_options();
+    o.auto_register = 1;
+    int rc = cx_touchpoint_registry_new(&reg);
+    for (int i = 0; i < 5 && rc == CX_OK; i++) {
+        static const char *const ids[] = { "ad", "web", "chat", "buy", "call" };
+        cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
+        info.id = ids[i];
+        info.stage = fixture_stages[i == 0 ? 0 : i < 3 ? 1 : i == 3 ? 2 : 3];
+        rc = cx_touchpoint_add(NULL, reg, &info);
+    }
+    if (rc == CX_OK)
+        rc = cx_journey_new(&j, reg, &o);
+    if (rc == CX_OK)
+        rc = cx_journey_new(&other, reg, &o);
+    const char *customers[FIXTURE_EVENTS], *tps[FIXTURE_EVENTS];
+    int64_t ts[FIXTURE_EVENTS];
+    for (size_t i = 0; i < FIXTURE_EVENTS; i++) {
+        customers[i] = fixture_events[i].customer;
+        tps[i] = i == 5 ? "new-touchpoint" : fixture_events[i].touchpoint; /* auto-registered */
+        ts[i] = fixture_events[i].seconds * 1000;
+    }
+    if (rc == CX_OK) {
+        rc = cx_journey_observe_many(j, customers, tps, ts, NULL, FIXTURE_EVENTS);
+        cx_journey_summary s = CX_JOURNEY_SUMMARY_INIT;
+        if (rc == CX_ENOMEM && cx_journey_get_summary(&s, j) == CX_OK && (s.events != 0 || s.customers != 0 || s.touchpoints != 5))
+            rc = CX_ESTATE; /* a failed batch must leave nothing behind */
+    }
+    if (rc == CX_OK)
+        rc = oom_analyses(j);
+    if (rc == CX_OK)
+        rc = cx_journey_observe(other, "late", "ad", 5, NAN);
+    if (rc == CX_OK) {
+        rc = cx_journey_merge(other, j);
+        cx_journey_summary s = CX_JOURNEY_SUMMARY_INIT;
+        if (rc == CX_ENOMEM && cx_journey_get_summary(&s, other) == CX_OK && (s.events != 1 || s.customers != 1 || s.touchpoints != 5))
+            rc = CX_ESTATE; /* a failed merge must leave nothing behind */
+    }
+    if (rc == CX_OK)
+        rc = oom_analyses(other);
+    cx_journey_free(other);
+    cx_journey_free(j);
+    cx_touchpoint_registry_free(reg);
+    return rc;
+}
+
+static void test_journey_out_of_memory(void **state)
+{
+    (void)state;
+    long points = cx_test_each_allocation_fails(oom_scenario, NULL);
+    assert_true(points > 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -746,6 +1169,13 @@ int main(void)
         cmocka_unit_test(test_journey_dfg_hand_checked),
         cmocka_unit_test(test_journey_bottleneck_rankings),
         cmocka_unit_test(test_journey_dot_export),
+        cmocka_unit_test(test_journey_json_export),
+        cmocka_unit_test(test_journey_merge_shards),
+        cmocka_unit_test(test_journey_merge_registers_and_rejects),
+        cmocka_unit_test(test_journey_rejects_bad_events),
+        cmocka_unit_test(test_journey_new_rejects_bad_map),
+        cmocka_unit_test(test_journey_struct_inits),
+        cmocka_unit_test(test_journey_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
