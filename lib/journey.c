@@ -85,11 +85,23 @@ static int check_options(const cx_journey_options *o)
     return CX_OK;
 }
 
+/* A touchpoint index must fit the 16 bits of a stored event. */
+static int check_room(size_t count, const char *what)
+{
+    if (count > CX_JOURNEY_TOUCHPOINTS_MAX)
+        return cx__error(CX_ERANGE, "%s: a journey holds at most %d touchpoints (%zu needed)", what,
+                         CX_JOURNEY_TOUCHPOINTS_MAX, count);
+    return CX_OK;
+}
+
 /* Every touchpoint's stage must be a stage of the map (or none). */
 static int check_touchpoint_stages(const cx_journey *j, const cx_touchpoint_registry *reg)
 {
     size_t n;
     cx_touchpoint_count(&n, reg);
+    int rc = check_room(n, "cx_journey_new");
+    if (rc != CX_OK)
+        return rc;
     for (size_t i = 0; i < n; i++) {
         cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
         cx_touchpoint_get(&info, reg, i);
@@ -165,8 +177,7 @@ void cx_journey_free(cx_journey *j)
     cx_touchpoint_registry_free(j->reg);
     cx__hashmap_destroy(&j->customers);
     cx__free(j->offsets);
-    cx__free(j->ts);
-    cx__free(j->tp);
+    cx__free(j->ev);
     cx__free(j->pending);
     cx__free(j->outcomes);
     cx__free(j);
@@ -184,6 +195,11 @@ int cx_journey_add_touchpoint(uint32_t *out, cx_journey *j, const cx_touchpoint_
 {
     CX__CHECK_ARG(j, "cx_journey_add_touchpoint");
     CX__CHECK_ARG(info, "cx_journey_add_touchpoint");
+    size_t n;
+    cx_touchpoint_count(&n, j->reg);
+    int rc = check_room(n + 1, "cx_journey_add_touchpoint");
+    if (rc != CX_OK)
+        return rc;
     if (info->version >= 1 && info->id != NULL && info->stage != NULL && info->stage[0] != '\0'
         && find_stage(j, info->stage) < 0)
         return cx__error(CX_ENOTFOUND, "touchpoint \"%.64s\" is in stage \"%.64s\", which is not a stage of the "
@@ -333,7 +349,12 @@ static int register_unknown(cx_journey *j, cx__jevent *slots, const char *const 
             continue;
         cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
         info.id = ids[i];
-        if ((rc = cx_touchpoint_add(&slots[i].touchpoint, *staged, &info)) != CX_OK) {
+        size_t count;
+        cx_touchpoint_count(&count, *staged);
+        rc = check_room(count + 1, "auto-registering a touchpoint");
+        if (rc == CX_OK)
+            rc = cx_touchpoint_add(&slots[i].touchpoint, *staged, &info);
+        if (rc != CX_OK) {
             cx_touchpoint_registry_free(*staged);
             *staged = NULL;
             return rc;
@@ -510,6 +531,11 @@ static int map_touchpoints(cx_journey *into, const cx_journey *from, uint32_t *m
         } else {
             if (*staged == NULL)
                 rc = cx_touchpoint_registry_clone(staged, into->reg);
+            size_t count = 0;
+            if (rc == CX_OK)
+                cx_touchpoint_count(&count, *staged);
+            if (rc == CX_OK)
+                rc = check_room(count + 1, "cx_journey_merge");
             if (rc == CX_OK)
                 rc = cx_touchpoint_add(&map[i], *staged, &info);
         }
@@ -539,7 +565,7 @@ static void copy_events(cx_journey *into, const cx_journey *from, const uint32_t
     cx__jevent *slot = into->pending + into->pending_count;
     for (size_t c = 0; c < from->built_customers; c++)
         for (size_t e = from->offsets[c]; e < from->offsets[c + 1]; e++)
-            *slot++ = (cx__jevent){ from->ts[e], cmap[c], tmap[from->tp[e]] };
+            *slot++ = (cx__jevent){ cx__ev_ts(from->ev[e]), cmap[c], tmap[cx__ev_tp(from->ev[e])] };
     for (size_t e = 0; e < from->pending_count; e++) {
         const cx__jevent *p = &from->pending[e];
         *slot++ = (cx__jevent){ p->ts, cmap[p->customer], tmap[p->touchpoint] };
@@ -592,105 +618,59 @@ int cx_journey_merge(cx_journey *into, const cx_journey *from)
 
 /* ---- building the paths ----------------------------------------------- */
 
-static bool event_less(int64_t ta, uint32_t pa, int64_t tb, uint32_t pb)
+static int compare_words(const void *a, const void *b)
 {
-    return ta < tb || (ta == tb && pa < pb);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
 
-typedef struct timed_tp {
-    int64_t ts;
-    uint32_t tp;
-} timed_tp;
-
-static int compare_timed(const void *a, const void *b)
-{
-    const timed_tp *x = a, *y = b;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? -1 : 1;
-    return (x->tp > y->tp) - (x->tp < y->tp);
-}
-
-/* Sorts one customer's slice by (timestamp, touchpoint); `scratch` holds
- * at least n entries. Slices are usually short and nearly sorted. */
-static void sort_slice(int64_t *ts, uint32_t *tp, size_t n, timed_tp *scratch)
+/* Sorts one customer's slice; slices are usually short and nearly sorted. */
+static void sort_slice(uint64_t *ev, size_t n)
 {
     size_t i = 1;
-    while (i < n && !event_less(ts[i], tp[i], ts[i - 1], tp[i - 1]))
+    while (i < n && ev[i] >= ev[i - 1])
         i++;
     if (i >= n)
         return;
-    if (n <= 32) {
-        for (; i < n; i++) {
-            int64_t t = ts[i];
-            uint32_t p = tp[i];
-            size_t k = i;
-            for (; k > 0 && event_less(t, p, ts[k - 1], tp[k - 1]); k--) {
-                ts[k] = ts[k - 1];
-                tp[k] = tp[k - 1];
-            }
-            ts[k] = t;
-            tp[k] = p;
-        }
+    if (n > 32) {
+        qsort(ev, n, sizeof *ev, compare_words);
         return;
     }
-    for (size_t k = 0; k < n; k++)
-        scratch[k] = (timed_tp){ ts[k], tp[k] };
-    qsort(scratch, n, sizeof *scratch, compare_timed);
-    for (size_t k = 0; k < n; k++) {
-        ts[k] = scratch[k].ts;
-        tp[k] = scratch[k].tp;
+    for (; i < n; i++) {
+        uint64_t x = ev[i];
+        size_t k = i;
+        for (; k > 0 && x < ev[k - 1]; k--)
+            ev[k] = ev[k - 1];
+        ev[k] = x;
     }
-}
-
-typedef struct build_arrays {
-    size_t *offsets;
-    size_t *cursor;
-    int64_t *ts;
-    uint32_t *tp;
-    timed_tp *scratch;
-} build_arrays;
-
-static void build_arrays_free(build_arrays *b)
-{
-    cx__free(b->offsets);
-    cx__free(b->cursor);
-    cx__free(b->ts);
-    cx__free(b->tp);
-    cx__free(b->scratch);
 }
 
 /* New offsets: each customer's built events plus its pending ones. */
-static size_t count_slices(const cx_journey *j, size_t *offsets, size_t customers)
+static void count_slices(const cx_journey *j, size_t *offsets, size_t customers)
 {
     for (size_t c = 0; c < j->built_customers; c++)
         offsets[c + 1] = j->offsets[c + 1] - j->offsets[c];
     for (size_t e = 0; e < j->pending_count; e++)
         offsets[j->pending[e].customer + 1]++;
-    size_t longest = 0;
-    for (size_t c = 0; c < customers; c++) {
-        if (offsets[c + 1] > longest)
-            longest = offsets[c + 1];
+    for (size_t c = 0; c < customers; c++)
         offsets[c + 1] += offsets[c];
-    }
-    return longest;
 }
 
-static void fill_slices(const cx_journey *j, build_arrays *b, size_t customers)
+/* Copies the built slices to their new places and scatters the pending
+ * events after them; `cursor` is scratch space of one entry per customer. */
+static void fill_slices(const cx_journey *j, const size_t *offsets, size_t *cursor, uint64_t *ev, size_t customers)
 {
     for (size_t c = 0; c < customers; c++) {
         size_t old = 0;
         if (c < j->built_customers) {
             old = j->offsets[c + 1] - j->offsets[c];
-            memcpy(b->ts + b->offsets[c], j->ts + j->offsets[c], old * sizeof *b->ts);
-            memcpy(b->tp + b->offsets[c], j->tp + j->offsets[c], old * sizeof *b->tp);
+            memcpy(ev + offsets[c], j->ev + j->offsets[c], old * sizeof *ev);
         }
-        b->cursor[c] = b->offsets[c] + old;
+        cursor[c] = offsets[c] + old;
     }
     for (size_t e = 0; e < j->pending_count; e++) {
         const cx__jevent *p = &j->pending[e];
-        size_t at = b->cursor[p->customer]++;
-        b->ts[at] = p->ts;
-        b->tp[at] = p->touchpoint;
+        ev[cursor[p->customer]++] = cx__ev_pack(p->ts, p->touchpoint);
     }
 }
 
@@ -700,32 +680,25 @@ int cx__journey_build(cx_journey *j)
     if (j->pending_count == 0 && j->built_customers == customers)
         return CX_OK;
     size_t total = j->built_events + j->pending_count;
-    build_arrays b = { 0 };
-    b.offsets = cx__calloc(customers + 1, sizeof *b.offsets);
-    b.cursor = cx__reallocarray(NULL, customers + 1, sizeof *b.cursor);
-    b.ts = cx__reallocarray(NULL, total + 1, sizeof *b.ts);
-    b.tp = cx__reallocarray(NULL, total + 1, sizeof *b.tp);
-    if (!b.offsets || !b.cursor || !b.ts || !b.tp) {
-        build_arrays_free(&b);
+    size_t *offsets = cx__calloc(customers + 1, sizeof *offsets);
+    size_t *cursor = cx__reallocarray(NULL, customers + 1, sizeof *cursor);
+    uint64_t *ev = cx__reallocarray(NULL, total + 1, sizeof *ev);
+    if (!offsets || !cursor || !ev) {
+        cx__free(offsets);
+        cx__free(cursor);
+        cx__free(ev);
         return cx__nomem("ordering events by customer");
     }
-    size_t longest = count_slices(j, b.offsets, customers);
-    if (longest > 32 && (b.scratch = cx__reallocarray(NULL, longest, sizeof *b.scratch)) == NULL) {
-        build_arrays_free(&b);
-        return cx__nomem("ordering events by customer");
-    }
-    fill_slices(j, &b, customers);
+    count_slices(j, offsets, customers);
+    fill_slices(j, offsets, cursor, ev, customers);
+    cx__free(cursor);
     for (size_t c = 0; c < customers; c++)
-        sort_slice(b.ts + b.offsets[c], b.tp + b.offsets[c], b.offsets[c + 1] - b.offsets[c], b.scratch);
+        sort_slice(ev + offsets[c], offsets[c + 1] - offsets[c]);
     cx__free(j->offsets);
-    cx__free(j->ts);
-    cx__free(j->tp);
+    cx__free(j->ev);
     cx__free(j->pending);
-    cx__free(b.cursor);
-    cx__free(b.scratch);
-    j->offsets = b.offsets;
-    j->ts = b.ts;
-    j->tp = b.tp;
+    j->offsets = offsets;
+    j->ev = ev;
     j->built_customers = customers;
     j->built_events = total;
     j->pending = NULL;
@@ -750,12 +723,11 @@ bool cx__jcursor_next(cx__jcursor *c, cx__jcase *out)
     size_t start = c->pos, end = j->offsets[c->customer + 1];
     size_t stop = start + 1;
     if (j->gap_ms > 0)
-        while (stop < end && j->ts[stop] - j->ts[stop - 1] <= j->gap_ms)
+        while (stop < end && cx__ev_ts(j->ev[stop]) - cx__ev_ts(j->ev[stop - 1]) <= j->gap_ms)
             stop++;
     else
         stop = end;
-    out->ts = j->ts + start;
-    out->tp = j->tp + start;
+    out->ev = j->ev + start;
     out->n = stop - start;
     out->customer = (uint32_t)c->customer;
     c->pos = stop;
@@ -893,7 +865,7 @@ int cx_journey_summary_init(cx_journey_summary *s, unsigned int version)
 static uint64_t memory_bytes(const cx_journey *j)
 {
     const cx__hashmap *m = &j->customers;
-    uint64_t bytes = (uint64_t)j->built_events * (sizeof *j->ts + sizeof *j->tp)
+    uint64_t bytes = (uint64_t)j->built_events * sizeof *j->ev
                      + (uint64_t)(j->built_customers + 1) * sizeof *j->offsets
                      + (uint64_t)j->pending_cap * sizeof(cx__jevent) + (uint64_t)j->outcome_cap * sizeof(cx__joutcome);
     bytes += (uint64_t)m->slot_count * sizeof *m->slots + (uint64_t)m->cap * (sizeof *m->hashes + sizeof *m->offsets
@@ -950,10 +922,12 @@ int cx_journey_get_path(uint32_t *touchpoints_out, int64_t *timestamps_out, size
     *len = n;
     if ((touchpoints_out != NULL || timestamps_out != NULL) && cap < n)
         return cx__error(CX_EINVAL, "cx_journey_get_path: cap %zu is smaller than the customer's %zu events", cap, n);
-    if (touchpoints_out != NULL)
-        memcpy(touchpoints_out, j->tp + start, n * sizeof *touchpoints_out);
-    if (timestamps_out != NULL)
-        memcpy(timestamps_out, j->ts + start, n * sizeof *timestamps_out);
+    for (size_t i = 0; i < n; i++) {
+        if (touchpoints_out != NULL)
+            touchpoints_out[i] = cx__ev_tp(j->ev[start + i]);
+        if (timestamps_out != NULL)
+            timestamps_out[i] = cx__ev_ts(j->ev[start + i]);
+    }
     return CX_OK;
 }
 

@@ -159,11 +159,11 @@ static int case_path(path_buffer *p, const cx__jview *v, const cx__jcase *c, cx_
     *len = 0;
     *converts = false;
     for (size_t i = 0; i < c->n; i++) {
-        if (v->is_goal[c->tp[i]]) {
+        if (v->is_goal[cx__jcase_tp(c, i)]) {
             *converts = true;
             break;
         }
-        p->nodes[(*len)++] = cx__jview_node(v, level, c->tp[i]);
+        p->nodes[(*len)++] = cx__jview_node(v, level, cx__jcase_tp(c, i));
     }
     return CX_OK;
 }

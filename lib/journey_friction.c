@@ -47,26 +47,26 @@ typedef struct case_flags {
 static void friction_event(cx_friction *f, const cx__jview *v, case_memory *m, const cx__jcase *c, size_t i,
                            int64_t window, case_flags *flags)
 {
-    uint32_t tp = c->tp[i];
+    uint32_t tp = cx__jcase_tp(c, i);
     friction_row *row = &f->row[tp];
     row->events++;
     if (m->seen[tp] == m->case_no) {
-        if (c->ts[i] - m->last_ts[tp] <= window) {
+        if (cx__jcase_ts(c, i) - m->last_ts[tp] <= window) {
             row->repeats++;
             f->total.repeat_contacts++;
             flags->repeat = true;
         }
-        if (c->tp[i - 1] != tp) {
+        if (cx__jcase_tp(c, i - 1) != tp) {
             row->revisits++;
             f->total.revisits++;
             flags->loop = true;
         }
     }
     m->seen[tp] = m->case_no;
-    m->last_ts[tp] = c->ts[i];
+    m->last_ts[tp] = cx__jcase_ts(c, i);
     if (i == 0)
         return;
-    uint32_t prev = c->tp[i - 1];
+    uint32_t prev = cx__jcase_tp(c, i - 1);
     if (v->stage_of[prev] >= 0 && v->stage_of[tp] >= 0 && v->stage_of[tp] < v->stage_of[prev]) {
         row->backtracks++;
         f->total.backtracks++;
@@ -92,12 +92,12 @@ static void friction_case(cx_friction *f, const cx__jview *v, case_memory *m, co
     t->cases_with_backtracks += flags.backtrack;
     t->cases_crossing_channels += flags.switched;
     size_t last = c->n - 1;
-    if (c->n >= 2 && v->channel_of[c->tp[last]] != v->channel_of[c->tp[last - 1]]) {
+    if (c->n >= 2 && v->channel_of[cx__jcase_tp(c, last)] != v->channel_of[cx__jcase_tp(c, last - 1)]) {
         bool lost = !cx__jcase_converts(v, c);
         t->ended_after_switch++;
         t->lost_after_switch += lost;
-        f->row[c->tp[last]].ended++;
-        f->row[c->tp[last]].lost += lost;
+        f->row[cx__jcase_tp(c, last)].ended++;
+        f->row[cx__jcase_tp(c, last)].lost += lost;
     }
 }
 

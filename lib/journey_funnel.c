@@ -84,26 +84,26 @@ static int funnel_case(cx_funnel *f, const cx__jview *v, const cx__jcase *c)
     size_t k = 0;
     int64_t goal_ts = -1;
     for (size_t i = 0; i < c->n; i++) {
-        int32_t s = v->stage_of[c->tp[i]];
+        int32_t s = v->stage_of[cx__jcase_tp(c, i)];
         if (s < 0)
             continue;
         visited |= UINT64_C(1) << s;
         if ((size_t)s == k && k < f->steps)
-            reached[k++] = c->ts[i];
-        if (goal_ts < 0 && v->is_goal[c->tp[i]])
-            goal_ts = c->ts[i];
+            reached[k++] = cx__jcase_ts(c, i);
+        if (goal_ts < 0 && v->is_goal[cx__jcase_tp(c, i)])
+            goal_ts = cx__jcase_ts(c, i);
     }
     f->cases++;
     int rc = CX_OK;
     for (size_t s = 0; s < k && rc == CX_OK; s++) {
         f->entered[s]++;
-        rc = cx_metric_add(f->durations[s], seconds(reached[s] - (s == 0 ? c->ts[0] : reached[s - 1])));
+        rc = cx_metric_add(f->durations[s], seconds(reached[s] - (s == 0 ? cx__jcase_ts(c, 0) : reached[s - 1])));
     }
     for (size_t s = 0; s < f->steps; s++)
         f->visited[s] += (visited >> s) & 1u;
     if (goal_ts >= 0 && rc == CX_OK) {
         f->goal_cases++;
-        rc = cx_metric_add(f->to_goal, seconds(goal_ts - c->ts[0]));
+        rc = cx_metric_add(f->to_goal, seconds(goal_ts - cx__jcase_ts(c, 0)));
     }
     return rc;
 }
@@ -138,7 +138,7 @@ int cx_journey_funnel(cx_funnel **out, cx_journey *j, const cx_funnel_options *o
     cx__jcase c;
     cx__jcursor_init(&cur, j);
     while (rc == CX_OK && cx__jcursor_next(&cur, &c))
-        if (c.ts[0] >= o.from_ms && c.ts[0] < o.to_ms)
+        if (cx__jcase_ts(&c, 0) >= o.from_ms && cx__jcase_ts(&c, 0) < o.to_ms)
             rc = funnel_case(f, &v, &c);
     cx__jview_close(&v);
     if (rc != CX_OK) {

@@ -4,9 +4,12 @@
  * Events are stored twice over their life: first appended to `pending` in
  * arrival order (16 bytes each), then, when an analysis needs them, merged
  * into per-customer paths in compressed-sparse-row form: `offsets` gives
- * each customer's slice of the parallel arrays `ts` and `tp` (12 bytes per
- * event), sorted by (timestamp, touchpoint index). Outcomes are kept apart,
- * as they are read by one analysis only.
+ * each customer's slice of `ev`. A stored event is one 64-bit word, the
+ * timestamp (at most CX_JOURNEY_TIMESTAMP_MAX < 2^48) shifted left by 16
+ * bits above the touchpoint index (at most CX_JOURNEY_TOUCHPOINTS_MAX), so
+ * sorting the words orders a path by (timestamp, touchpoint) and a path
+ * costs 8 bytes per event. Outcomes are kept apart, as they are read by
+ * one analysis only.
  */
 #ifndef CX_JOURNEY_INTERNAL_H
 #define CX_JOURNEY_INTERNAL_H
@@ -18,6 +21,22 @@
 #include "hashmap_internal.h"
 
 #define CX__NO_NODE UINT32_MAX
+#define CX__TP_BITS 16
+
+static inline uint64_t cx__ev_pack(int64_t ts, uint32_t tp)
+{
+    return (uint64_t)ts << CX__TP_BITS | tp;
+}
+
+static inline int64_t cx__ev_ts(uint64_t ev)
+{
+    return (int64_t)(ev >> CX__TP_BITS);
+}
+
+static inline uint32_t cx__ev_tp(uint64_t ev)
+{
+    return (uint32_t)(ev & ((1u << CX__TP_BITS) - 1));
+}
 
 typedef struct cx__jevent {
     int64_t ts;
@@ -44,8 +63,7 @@ struct cx_journey {
     /* Built paths. */
     size_t built_customers;  /* customers covered by offsets */
     size_t *offsets;         /* built_customers + 1 entries */
-    int64_t *ts;
-    uint32_t *tp;
+    uint64_t *ev;            /* packed events, see above */
     size_t built_events;
 
     /* Events not yet merged into the paths. */
@@ -106,11 +124,20 @@ void cx__free_names(char **names, size_t count);
 
 /* One case: a slice of one customer's path. */
 typedef struct cx__jcase {
-    const int64_t *ts;
-    const uint32_t *tp;
+    const uint64_t *ev;
     size_t n;
     uint32_t customer;
 } cx__jcase;
+
+static inline int64_t cx__jcase_ts(const cx__jcase *c, size_t i)
+{
+    return cx__ev_ts(c->ev[i]);
+}
+
+static inline uint32_t cx__jcase_tp(const cx__jcase *c, size_t i)
+{
+    return cx__ev_tp(c->ev[i]);
+}
 
 typedef struct cx__jcursor {
     const cx_journey *j;
@@ -126,7 +153,7 @@ bool cx__jcursor_next(cx__jcursor *c, cx__jcase *out);
 static inline bool cx__jcase_converts(const cx__jview *v, const cx__jcase *c)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (v->is_goal[c->tp[i]])
+        if (v->is_goal[cx__jcase_tp(c, i)])
             return true;
     return false;
 }

@@ -35,14 +35,14 @@ static int walk_case(node_walk *w, const cx__jview *v, const cx__jcase *c, cx_jo
     w->steps = p;
     w->len = 0;
     for (size_t i = 0; i < c->n; i++) {
-        uint32_t node = cx__jview_node(v, level, c->tp[i]);
+        uint32_t node = cx__jview_node(v, level, cx__jcase_tp(c, i));
         if (node == CX__NO_NODE)
             continue;
         if (collapse && w->len > 0 && w->steps[w->len - 1].node == node) {
-            w->steps[w->len - 1].ts = c->ts[i];
+            w->steps[w->len - 1].ts = cx__jcase_ts(c, i);
             continue;
         }
-        w->steps[w->len++] = (node_step){ node, c->ts[i], c->ts[i] };
+        w->steps[w->len++] = (node_step){ node, cx__jcase_ts(c, i), cx__jcase_ts(c, i) };
     }
     return CX_OK;
 }

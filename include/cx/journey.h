@@ -74,6 +74,8 @@ typedef struct cx_journey cx_journey;
 
 /** Longest customer id, in bytes. @since 0.2.0 */
 #define CX_JOURNEY_CUSTOMER_ID_MAX 256
+/** Most touchpoints a journey holds (its registry copy included). @since 0.2.0 */
+#define CX_JOURNEY_TOUCHPOINTS_MAX 65536
 /** Most stages in a journey map. @since 0.2.0 */
 #define CX_JOURNEY_STAGES_MAX 64
 /** Latest accepted timestamp: 9999-12-31T23:59:59.999Z in ms since the epoch. @since 0.2.0 */
@@ -125,7 +127,8 @@ CX_API int cx_journey_options_init(cx_journey_options *opts, unsigned int versio
  * @param[out] out the journey, owned by the caller (cx_journey_free()); NULL on failure
  * @param[in] touchpoints the registry to copy (indices are kept), or NULL to start empty
  * @param[in] opts options (stages copied), or NULL for the defaults
- * @return #CX_OK; #CX_EINVAL for a negative gap, too many stages, an empty,
+ * @return #CX_OK; #CX_ERANGE for a registry of more than
+ *         #CX_JOURNEY_TOUCHPOINTS_MAX touchpoints; #CX_EINVAL for a negative gap, too many stages, an empty,
  *         repeated, too long or non-UTF-8 stage name; #CX_ENOTFOUND for a
  *         goal that is not a stage, or a touchpoint whose stage is not one
  *         (the message names both); #CX_EVERSION; #CX_ENOMEM
@@ -156,7 +159,8 @@ CX_API int cx_journey_touchpoints(const cx_touchpoint_registry **out, const cx_j
  * @param[in,out] j the journey
  * @param[in] info the touchpoint, as cx_touchpoint_add()
  * @return as cx_touchpoint_add(); #CX_ENOTFOUND when its stage is not a
- *         stage of the journey
+ *         stage of the journey; #CX_ERANGE when the journey already holds
+ *         #CX_JOURNEY_TOUCHPOINTS_MAX touchpoints
  * @since 0.2.0
  */
 CX_API int cx_journey_add_touchpoint(uint32_t *out, cx_journey *j, const cx_touchpoint_info *info);
@@ -201,8 +205,9 @@ CX_API int cx_journey_intern_customer(uint32_t *out, cx_journey *j, const char *
  * @param[in] outcome an answer attached to the event (survey score, rating),
  *            read by cx_journey_experience(); NaN for none
  * @return #CX_OK; #CX_EINVAL for a bad id; #CX_ENOTFOUND for an unknown
- *         touchpoint; #CX_ERANGE for a timestamp out of range or an infinite
- *         outcome; #CX_ENOMEM. On failure the journey is unchanged.
+ *         touchpoint; #CX_ERANGE for a timestamp out of range, an infinite
+ *         outcome, or an auto-registration past #CX_JOURNEY_TOUCHPOINTS_MAX;
+ *         #CX_ENOMEM. On failure the journey is unchanged.
  * @since 0.2.0
  */
 CX_API int cx_journey_observe(cx_journey *j, const char *customer_id, const char *touchpoint_id, int64_t timestamp_ms,
@@ -249,7 +254,8 @@ CX_API int cx_journey_observe_ids(cx_journey *j, const uint32_t *customers, cons
  * @param[in] from a journey with the same gap and stages (unchanged)
  * @return #CX_OK; #CX_ESTATE for a different gap or stage map, or a
  *         touchpoint registered with another channel or stage (named);
- *         #CX_EINVAL; #CX_ENOMEM (into unchanged)
+ *         #CX_ERANGE when into would hold more than #CX_JOURNEY_TOUCHPOINTS_MAX
+ *         touchpoints; #CX_EINVAL; #CX_ENOMEM (into unchanged)
  * @since 0.2.0
  */
 CX_API int cx_journey_merge(cx_journey *into, const cx_journey *from);

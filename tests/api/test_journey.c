@@ -231,6 +231,52 @@ static void test_journey_auto_register(void **state)
     cx_journey_free(open);
 }
 
+static void test_journey_touchpoint_limit(void **state)
+{
+    (void)state;
+    /* Stored events keep the touchpoint index in 16 bits: 65,536 fit. */
+    cx_touchpoint_registry *reg = NULL;
+    assert_ok(cx_touchpoint_registry_new(&reg));
+    char id[16];
+    for (int t = 0; t < CX_JOURNEY_TOUCHPOINTS_MAX; t++) {
+        cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
+        snprintf(id, sizeof id, "t%d", t);
+        info.id = id;
+        assert_ok(cx_touchpoint_add(NULL, reg, &info));
+    }
+    cx_journey_options o = CX_JOURNEY_OPTIONS_INIT;
+    o.auto_register = 1;
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, reg, &o));
+    assert_ok(cx_journey_observe(j, "u", "t65535", 2000, NAN));
+    assert_ok(cx_journey_observe(j, "u", "t0", 2000, NAN));
+    uint32_t tps[2];
+    int64_t ts[2];
+    size_t len;
+    assert_ok(cx_journey_get_path(tps, ts, 2, &len, j, "u"));
+    assert_int_equal(tps[0], 0); /* same time: ordered by touchpoint index */
+    assert_int_equal(tps[1], 65535);
+    assert_int_equal(ts[1], 2000);
+    cx_touchpoint_info more = CX_TOUCHPOINT_INFO_INIT;
+    more.id = "one-more";
+    assert_status(cx_journey_add_touchpoint(NULL, j, &more), CX_ERANGE);
+    assert_error_mentions("at most 65536 touchpoints (65537 needed)");
+    assert_status(cx_journey_observe(j, "u", "one-more", 5, NAN), CX_ERANGE);
+    assert_int_equal(summary_of(j).events, 2);
+    assert_int_equal(summary_of(j).touchpoints, 65536);
+    cx_journey *k = NULL;
+    assert_ok(cx_journey_new(&k, NULL, &o));
+    assert_ok(cx_journey_observe(k, "v", "one-more", 5, NAN));
+    assert_status(cx_journey_merge(j, k), CX_ERANGE);
+    assert_int_equal(summary_of(j).customers, 1);
+    cx_journey_free(k);
+    cx_journey_free(j);
+    assert_ok(cx_touchpoint_add(NULL, reg, &more));
+    assert_status(cx_journey_new(&j, reg, &o), CX_ERANGE);
+    assert_error_mentions("cx_journey_new: a journey holds at most 65536 touchpoints");
+    cx_touchpoint_registry_free(reg);
+}
+
 /* ---- funnels ----------------------------------------------------------- */
 
 static void test_journey_funnel_hand_checked(void **state)
@@ -1162,6 +1208,7 @@ int main(void)
         cmocka_unit_test(test_journey_gap_zero_keeps_one_case_per_customer),
         cmocka_unit_test(test_journey_observe_ids),
         cmocka_unit_test(test_journey_auto_register),
+        cmocka_unit_test(test_journey_touchpoint_limit),
         cmocka_unit_test(test_journey_funnel_hand_checked),
         cmocka_unit_test(test_journey_funnel_periods_compare),
         cmocka_unit_test(test_journey_funnel_rejects_bad_options),
