@@ -645,6 +645,48 @@ static void sort_slice(uint64_t *ev, size_t n)
     }
 }
 
+#define RADIX_BITS 11
+#define RADIX_BUCKETS (1u << RADIX_BITS)
+
+/* Orders the pending events by customer, stably: an LSD radix sort on the
+ * customer index, 11 bits per pass. Each customer's new events then form
+ * one run, so filling the paths reads and writes sequentially instead of
+ * scattering every event. Only the order of `pending` changes, which no
+ * result depends on. CX_OK or CX_ENOMEM. */
+static int order_pending(cx_journey *j, size_t customers)
+{
+    unsigned passes = 0;
+    for (size_t c = customers > 0 ? customers - 1 : 0; c > 0; c >>= RADIX_BITS)
+        passes++;
+    if (passes == 0 || j->pending_count < 2)
+        return CX_OK;
+    cx__jevent *tmp = cx__reallocarray(NULL, j->pending_count, sizeof *tmp);
+    if (tmp == NULL)
+        return cx__nomem("ordering events by customer");
+    cx__jevent *src = j->pending, *dst = tmp;
+    size_t at[RADIX_BUCKETS];
+    for (unsigned p = 0; p < passes; p++) {
+        unsigned shift = p * RADIX_BITS;
+        memset(at, 0, sizeof at);
+        for (size_t i = 0; i < j->pending_count; i++)
+            at[(src[i].customer >> shift) & (RADIX_BUCKETS - 1)]++;
+        for (size_t b = 0, sum = 0; b < RADIX_BUCKETS; b++) {
+            size_t n = at[b];
+            at[b] = sum;
+            sum += n;
+        }
+        for (size_t i = 0; i < j->pending_count; i++)
+            dst[at[(src[i].customer >> shift) & (RADIX_BUCKETS - 1)]++] = src[i];
+        cx__jevent *t = src;
+        src = dst;
+        dst = t;
+    }
+    cx__free(dst); /* the buffer not holding the result */
+    j->pending = src;
+    j->pending_cap = j->pending_count;
+    return CX_OK;
+}
+
 /* New offsets: each customer's built events plus its pending ones. */
 static void count_slices(const cx_journey *j, size_t *offsets, size_t customers)
 {
@@ -656,21 +698,18 @@ static void count_slices(const cx_journey *j, size_t *offsets, size_t customers)
         offsets[c + 1] += offsets[c];
 }
 
-/* Copies the built slices to their new places and scatters the pending
- * events after them; `cursor` is scratch space of one entry per customer. */
-static void fill_slices(const cx_journey *j, const size_t *offsets, size_t *cursor, uint64_t *ev, size_t customers)
+/* Each customer's slice: its built events, then its run of pending ones. */
+static void fill_slices(const cx_journey *j, uint64_t *ev, size_t customers)
 {
+    size_t out = 0, p = 0;
     for (size_t c = 0; c < customers; c++) {
-        size_t old = 0;
         if (c < j->built_customers) {
-            old = j->offsets[c + 1] - j->offsets[c];
-            memcpy(ev + offsets[c], j->ev + j->offsets[c], old * sizeof *ev);
+            size_t old = j->offsets[c + 1] - j->offsets[c];
+            memcpy(ev + out, j->ev + j->offsets[c], old * sizeof *ev);
+            out += old;
         }
-        cursor[c] = offsets[c] + old;
-    }
-    for (size_t e = 0; e < j->pending_count; e++) {
-        const cx__jevent *p = &j->pending[e];
-        ev[cursor[p->customer]++] = cx__ev_pack(p->ts, p->touchpoint);
+        for (; p < j->pending_count && j->pending[p].customer == c; p++)
+            ev[out++] = cx__ev_pack(j->pending[p].ts, j->pending[p].touchpoint);
     }
 }
 
@@ -679,19 +718,19 @@ int cx__journey_build(cx_journey *j)
     size_t customers = j->customers.count;
     if (j->pending_count == 0 && j->built_customers == customers)
         return CX_OK;
+    int rc = order_pending(j, customers);
+    if (rc != CX_OK)
+        return rc;
     size_t total = j->built_events + j->pending_count;
     size_t *offsets = cx__calloc(customers + 1, sizeof *offsets);
-    size_t *cursor = cx__reallocarray(NULL, customers + 1, sizeof *cursor);
     uint64_t *ev = cx__reallocarray(NULL, total + 1, sizeof *ev);
-    if (!offsets || !cursor || !ev) {
+    if (!offsets || !ev) {
         cx__free(offsets);
-        cx__free(cursor);
         cx__free(ev);
         return cx__nomem("ordering events by customer");
     }
     count_slices(j, offsets, customers);
-    fill_slices(j, offsets, cursor, ev, customers);
-    cx__free(cursor);
+    fill_slices(j, ev, customers);
     for (size_t c = 0; c < customers; c++)
         sort_slice(ev + offsets[c], offsets[c + 1] - offsets[c]);
     cx__free(j->offsets);

@@ -17,8 +17,8 @@ struct cx_funnel {
     int *goal;
     uint64_t *entered;
     uint64_t *visited;
-    cx_metric **durations; /* per step */
-    cx_metric *to_goal;
+    cx_metric **durations; /* per step, then the time to goal at [steps] */
+    cx_metric *to_goal;    /* == durations[steps] */
     uint64_t cases;
     uint64_t goal_cases;
     double confidence;
@@ -28,14 +28,13 @@ void cx_funnel_free(cx_funnel *f)
 {
     if (f == NULL)
         return;
-    for (size_t s = 0; f->durations != NULL && s < f->steps; s++)
+    for (size_t s = 0; f->durations != NULL && s <= f->steps; s++)
         cx_metric_free(f->durations[s]);
     cx__free_names(f->stages, f->stages ? f->steps : 0);
     cx__free(f->goal);
     cx__free(f->entered);
     cx__free(f->visited);
     cx__free(f->durations);
-    cx_metric_free(f->to_goal);
     cx__free(f);
 }
 
@@ -51,7 +50,7 @@ static int funnel_alloc(cx_funnel **out, const cx_journey *j, double confidence)
     f->goal = cx__calloc(k, sizeof *f->goal);
     f->entered = cx__calloc(k, sizeof *f->entered);
     f->visited = cx__calloc(k, sizeof *f->visited);
-    f->durations = cx__calloc(k, sizeof *f->durations);
+    f->durations = cx__calloc(k + 1, sizeof *f->durations);
     int rc = f->stages && f->goal && f->entered && f->visited && f->durations ? CX_OK : CX_ENOMEM;
     for (size_t s = 0; s < k && rc == CX_OK; s++) {
         f->goal[s] = j->stage_goal[s];
@@ -61,7 +60,8 @@ static int funnel_alloc(cx_funnel **out, const cx_journey *j, double confidence)
             rc = cx_metric_new(&f->durations[s], CX_METRIC_DURATION, NULL);
     }
     if (rc == CX_OK)
-        rc = cx_metric_new(&f->to_goal, CX_METRIC_DURATION, NULL);
+        rc = cx_metric_new(&f->durations[k], CX_METRIC_DURATION, NULL);
+    f->to_goal = f->durations ? f->durations[k] : NULL;
     if (rc != CX_OK) {
         cx_funnel_free(f);
         return cx__nomem("computing a funnel");
@@ -77,7 +77,7 @@ static double seconds(int64_t ms)
 
 /* Walks one case: the stages reached in order, the stages visited at all,
  * and the first goal event. */
-static int funnel_case(cx_funnel *f, const cx__jview *v, const cx__jcase *c)
+static int funnel_case(cx_funnel *f, const cx__jview *v, const cx__jcase *c, cx__dstage *d)
 {
     int64_t reached[CX_JOURNEY_STAGES_MAX];
     uint64_t visited = 0;
@@ -97,13 +97,14 @@ static int funnel_case(cx_funnel *f, const cx__jview *v, const cx__jcase *c)
     int rc = CX_OK;
     for (size_t s = 0; s < k && rc == CX_OK; s++) {
         f->entered[s]++;
-        rc = cx_metric_add(f->durations[s], seconds(reached[s] - (s == 0 ? cx__jcase_ts(c, 0) : reached[s - 1])));
+        rc = cx__dstage_add(d, f->durations, f->steps + 1, (uint32_t)s,
+                            seconds(reached[s] - (s == 0 ? cx__jcase_ts(c, 0) : reached[s - 1])));
     }
     for (size_t s = 0; s < f->steps; s++)
         f->visited[s] += (visited >> s) & 1u;
     if (goal_ts >= 0 && rc == CX_OK) {
         f->goal_cases++;
-        rc = cx_metric_add(f->to_goal, seconds(goal_ts - cx__jcase_ts(c, 0)));
+        rc = cx__dstage_add(d, f->durations, f->steps + 1, (uint32_t)f->steps, seconds(goal_ts - cx__jcase_ts(c, 0)));
     }
     return rc;
 }
@@ -136,10 +137,15 @@ int cx_journey_funnel(cx_funnel **out, cx_journey *j, const cx_funnel_options *o
     }
     cx__jcursor cur;
     cx__jcase c;
+    cx__dstage d;
     cx__jcursor_init(&cur, j);
+    rc = cx__dstage_init(&d);
     while (rc == CX_OK && cx__jcursor_next(&cur, &c))
         if (cx__jcase_ts(&c, 0) >= o.from_ms && cx__jcase_ts(&c, 0) < o.to_ms)
-            rc = funnel_case(f, &v, &c);
+            rc = funnel_case(f, &v, &c, &d);
+    if (rc == CX_OK)
+        rc = cx__dstage_flush(&d, f->durations, f->steps + 1);
+    cx__dstage_destroy(&d);
     cx__jview_close(&v);
     if (rc != CX_OK) {
         cx_funnel_free(f);

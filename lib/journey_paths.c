@@ -135,15 +135,18 @@ static uint32_t path_node(const char *key, size_t i)
 
 typedef struct variant_order {
     const variant_tally *t;
-    char *const *names;
+    const uint32_t *rank; /* per node: its place in bytewise name order */
+    uint64_t *key;        /* per variant: a prefix of the order, see sort_key */
 } variant_order;
 
-static int compare_paths(const char *ka, size_t la, const char *kb, size_t lb, char *const *names)
+/* Paths compare element by element by node name (through the ranks, as
+ * names are unique per level), a prefix first. */
+static int compare_paths(const char *ka, size_t la, const char *kb, size_t lb, const uint32_t *rank)
 {
     for (size_t i = 0; i < la && i < lb; i++) {
-        int c = strcmp(names[path_node(ka, i)], names[path_node(kb, i)]);
-        if (c != 0)
-            return c;
+        uint32_t ra = rank[path_node(ka, i)], rb = rank[path_node(kb, i)];
+        if (ra != rb)
+            return ra < rb ? -1 : 1;
     }
     return (la > lb) - (la < lb);
 }
@@ -151,12 +154,66 @@ static int compare_paths(const char *ka, size_t la, const char *kb, size_t lb, c
 static int compare_variants(uint32_t a, uint32_t b, const void *ctx)
 {
     const variant_order *o = ctx;
+    if (o->key[a] != o->key[b])
+        return o->key[a] < o->key[b] ? -1 : 1;
     if (o->t->count[a] != o->t->count[b])
         return o->t->count[a] > o->t->count[b] ? -1 : 1;
     size_t la, lb;
     const char *ka = cx__hashmap_key(&o->t->paths, a, &la);
     const char *kb = cx__hashmap_key(&o->t->paths, b, &lb);
-    return compare_paths(ka, la / sizeof(uint32_t), kb, lb / sizeof(uint32_t), o->names);
+    return compare_paths(ka, la / sizeof(uint32_t), kb, lb / sizeof(uint32_t), o->rank);
+}
+
+static int compare_names(uint32_t a, uint32_t b, const void *ctx)
+{
+    char *const *names = ctx;
+    return strcmp(names[a], names[b]);
+}
+
+/*
+ * A 64-bit key whose order agrees with compare_variants wherever the keys
+ * differ, so most comparisons never touch the paths: the count inverted
+ * (saturating) in the top 24 bits, then as many leading nodes as fit in
+ * the other 40, each as rank + 1 (0 marks the end of a shorter path, which
+ * sorts first). Equal keys fall back to the full comparison.
+ */
+static uint64_t sort_key(const variant_order *o, uint32_t v, unsigned bits)
+{
+    uint64_t count = o->t->count[v];
+    uint64_t key = (count >= 0xFFFFFF ? 0 : 0xFFFFFF - count) << 40;
+    size_t len;
+    const char *path = cx__hashmap_key(&o->t->paths, v, &len);
+    len /= sizeof(uint32_t);
+    unsigned used = 0;
+    for (size_t i = 0; used + bits <= 40; i++, used += bits)
+        key |= (uint64_t)(i < len ? o->rank[path_node(path, i)] + 1 : 0) << (40 - used - bits);
+    return key;
+}
+
+static unsigned bits_for(size_t nodes)
+{
+    unsigned bits = 1;
+    while (((size_t)1 << bits) < nodes + 1)
+        bits++;
+    return bits;
+}
+
+/* rank[node] = position of the node's name in bytewise order. */
+static uint32_t *name_ranks(char *const *names, size_t n)
+{
+    uint32_t *order = cx__reallocarray(NULL, n + 1, sizeof *order);
+    uint32_t *rank = cx__reallocarray(NULL, n + 1, sizeof *rank);
+    for (size_t i = 0; order != NULL && i < n; i++)
+        order[i] = (uint32_t)i;
+    if (order == NULL || rank == NULL || cx__sort_indices(order, n, compare_names, names) != CX_OK) {
+        cx__free(order);
+        cx__free(rank);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        rank[order[i]] = (uint32_t)i;
+    cx__free(order);
+    return rank;
 }
 
 static int variants_fill(cx_variants *v, const variant_tally *t, const uint32_t *order)
@@ -216,9 +273,17 @@ static int variants_build(cx_variants *out, const cx__jview *v, cx_journey *j, c
         rc = cx__nomem("ordering variants");
     for (size_t i = 0; rc == CX_OK && i < distinct; i++)
         order[i] = (uint32_t)i;
-    variant_order ctx = { &t, out->names };
+    variant_order ctx = { &t, rc == CX_OK ? name_ranks(out->names, out->name_count) : NULL,
+                          rc == CX_OK ? cx__reallocarray(NULL, distinct + 1, sizeof(uint64_t)) : NULL };
+    if (rc == CX_OK && (ctx.rank == NULL || ctx.key == NULL))
+        rc = cx__nomem("ordering variants");
+    unsigned bits = bits_for(out->name_count);
+    for (size_t i = 0; rc == CX_OK && i < distinct; i++)
+        ctx.key[i] = sort_key(&ctx, (uint32_t)i, bits);
     if (rc == CX_OK)
         rc = cx__sort_indices(order, distinct, compare_variants, &ctx);
+    cx__free((void *)ctx.rank);
+    cx__free(ctx.key);
     if (rc == CX_OK) {
         out->distinct = distinct;
         out->cases = t.cases;
@@ -311,7 +376,6 @@ typedef struct dfg_edge {
     uint64_t count, cases, lost;
     int64_t total_ms;
     uint64_t last_case; /* case number + 1 of the latest case counted */
-    cx_metric *duration;
 } dfg_edge;
 
 typedef struct dfg_node {
@@ -328,7 +392,8 @@ struct cx_dfg {
     uint32_t *node_list; /* node indices listed, in order */
     size_t nodes;
     dfg_edge *edges;     /* in the graph's order once built */
-    size_t edge_count, edge_cap;
+    cx_metric **durations; /* per edge, parallel to edges */
+    size_t edge_count, edge_cap, durations_cap;
 };
 
 void cx_dfg_free(cx_dfg *g)
@@ -336,7 +401,8 @@ void cx_dfg_free(cx_dfg *g)
     if (g == NULL)
         return;
     for (size_t e = 0; e < g->edge_count; e++)
-        cx_metric_free(g->edges[e].duration);
+        cx_metric_free(g->durations[e]);
+    cx__free(g->durations);
     cx__free(g->edges);
     cx__free(g->node);
     cx__free(g->node_list);
@@ -344,30 +410,57 @@ void cx_dfg_free(cx_dfg *g)
     cx__free(g);
 }
 
+/* Edges are found through a dense from x to table when the level has at
+ * most DENSE_NODES nodes, else through a hash map of (from, to) pairs. */
+#define DENSE_NODES 1024
+
 typedef struct dfg_build {
     cx_dfg *g;
-    cx__hashmap keys; /* (from, to) -> edge index */
+    uint32_t *dense;  /* edge index + 1 per (from, to); 0: none yet */
+    cx__hashmap keys; /* (from, to) -> edge index, when not dense */
     uint64_t case_no;
+    cx__dstage stage;
 } dfg_build;
+
+static int add_edge(dfg_build *b, uint32_t from, uint32_t to)
+{
+    cx_dfg *g = b->g;
+    void *p = g->edges, *q = g->durations;
+    size_t cap = g->edge_cap;
+    if (cx__grow(&p, &cap, g->edge_count + 1, sizeof(dfg_edge), 64) != CX_OK)
+        return cx__nomem("building the graph");
+    g->edges = p;
+    g->edge_cap = cap;
+    if (cx__grow(&q, &g->durations_cap, g->edge_count + 1, sizeof(cx_metric *), 64) != CX_OK)
+        return cx__nomem("building the graph");
+    g->durations = q;
+    if (cx_metric_new(&g->durations[g->edge_count], CX_METRIC_DURATION, NULL) != CX_OK)
+        return cx__nomem("building the graph");
+    g->edges[g->edge_count++] = (dfg_edge){ from, to, 0, 0, 0, 0, 0 };
+    return CX_OK;
+}
 
 static int find_edge(dfg_build *b, uint32_t from, uint32_t to, uint32_t *out)
 {
+    cx_dfg *g = b->g;
+    if (b->dense != NULL) {
+        uint32_t *slot = &b->dense[(size_t)from * g->name_count + to];
+        if (*slot == 0) {
+            int rc = add_edge(b, from, to);
+            if (rc != CX_OK)
+                return rc;
+            *slot = (uint32_t)g->edge_count;
+        }
+        *out = *slot - 1;
+        return CX_OK;
+    }
     uint32_t key[2] = { from, to }, index;
     bool inserted;
-    cx_dfg *g = b->g;
-    void *p = g->edges;
-    if (cx__grow(&p, &g->edge_cap, g->edge_count + 1, sizeof(dfg_edge), 64) != CX_OK)
-        return cx__nomem("building the graph");
-    g->edges = p;
     if (cx__hashmap_intern(&b->keys, key, sizeof key, &index, &inserted) != CX_OK)
         return cx__nomem("building the graph");
-    if (inserted) {
-        dfg_edge e = { from, to, 0, 0, 0, 0, 0, NULL };
-        if (cx_metric_new(&e.duration, CX_METRIC_DURATION, NULL) != CX_OK) {
-            cx__hashmap_pop(&b->keys);
-            return cx__nomem("building the graph");
-        }
-        g->edges[g->edge_count++] = e;
+    if (inserted && add_edge(b, from, to) != CX_OK) {
+        cx__hashmap_pop(&b->keys);
+        return cx__nomem("building the graph");
     }
     *out = index;
     return CX_OK;
@@ -402,7 +495,7 @@ static int dfg_case(dfg_build *b, const node_walk *w, bool converts)
             e->last_case = case_no;
             e->cases++;
         }
-        if ((rc = cx_metric_add(e->duration, (double)ms / 1000.0)) != CX_OK)
+        if ((rc = cx__dstage_add(&b->stage, g->durations, g->edge_count, last, (double)ms / 1000.0)) != CX_OK)
             return rc;
         count_node(&g->node[w->steps[i].node], case_no);
     }
@@ -459,12 +552,19 @@ static int dfg_order(cx_dfg *g)
             g->node_list[g->nodes++] = (uint32_t)n;
     if (rc == CX_OK)
         rc = cx__sort_indices(g->node_list, g->nodes, compare_nodes, g);
+    cx_metric **durations = rc == CX_OK ? cx__reallocarray(NULL, g->edge_count + 1, sizeof *durations) : NULL;
+    if (rc == CX_OK && durations == NULL)
+        rc = cx__nomem("ordering the graph");
     if (rc == CX_OK) {
-        for (size_t e = 0; e < g->edge_count; e++)
+        for (size_t e = 0; e < g->edge_count; e++) {
             sorted[e] = g->edges[idx[e]];
+            durations[e] = g->durations[idx[e]];
+        }
         cx__free(g->edges);
+        cx__free(g->durations);
         g->edges = sorted;
-        g->edge_cap = g->edge_count;
+        g->durations = durations;
+        g->edge_cap = g->durations_cap = g->edge_count;
         sorted = NULL;
     }
     cx__free(sorted);
@@ -474,19 +574,26 @@ static int dfg_order(cx_dfg *g)
 
 static int dfg_walk(cx_dfg *g, const cx__jview *v, cx_journey *j, bool collapse)
 {
-    dfg_build b = { g, { 0 }, 0 };
+    dfg_build b = { g, NULL, { 0 }, 0, { 0 } };
     cx__hashmap_init(&b.keys);
+    int rc = cx__dstage_init(&b.stage);
+    if (rc == CX_OK && g->name_count <= DENSE_NODES
+        && (b.dense = cx__calloc(g->name_count * g->name_count + 1, sizeof *b.dense)) == NULL)
+        rc = cx__nomem("building the graph");
     node_walk w = { 0 };
     cx__jcursor cur;
     cx__jcase c;
-    int rc = CX_OK;
     cx__jcursor_init(&cur, j);
     while (rc == CX_OK && cx__jcursor_next(&cur, &c)) {
         rc = walk_case(&w, v, &c, g->level, collapse);
         if (rc == CX_OK)
             rc = dfg_case(&b, &w, cx__jcase_converts(v, &c));
     }
+    if (rc == CX_OK)
+        rc = cx__dstage_flush(&b.stage, g->durations, g->edge_count);
+    cx__dstage_destroy(&b.stage);
     cx__free(w.steps);
+    cx__free(b.dense);
     cx__hashmap_destroy(&b.keys);
     return rc;
 }
@@ -597,7 +704,7 @@ int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
     r.lost = e->lost;
     r.total_seconds = (double)e->total_ms / 1000.0;
     r.mean_seconds = r.total_seconds / (double)e->count;
-    duration_stats(e->duration, &r.median_seconds, &r.p90_seconds);
+    duration_stats(g->durations[index], &r.median_seconds, &r.p90_seconds);
     *out = r;
     return CX_OK;
 }
@@ -610,7 +717,7 @@ int cx_dfg_edge_duration(cx_metric **out, const cx_dfg *g, size_t index)
     if (index >= g->edge_count)
         return cx__error(CX_ENOTFOUND, "cx_dfg_edge_duration: index %zu is past the last of %zu edges", index,
                          g->edge_count);
-    return cx_metric_clone(out, g->edges[index].duration);
+    return cx_metric_clone(out, g->durations[index]);
 }
 
 /* ---- DOT -------------------------------------------------------------- */
@@ -663,7 +770,7 @@ static int dot_edges(cx_buffer *b, const cx_dfg *g)
         const dfg_edge *x = &g->edges[e];
         double median, p90;
         char when[32];
-        duration_stats(x->duration, &median, &p90);
+        duration_stats(g->durations[e], &median, &p90);
         human_duration(when, sizeof when, median);
         double width = 1.0 + 4.0 * (double)x->count / (double)most;
         rc = cx__buffer_printf(b, "  n%u -> n%u [label=\"%llu\\n%s\", penwidth=%.2f];\n", x->from, x->to,

@@ -24,6 +24,58 @@ void cx__wilson(double x, double n, double z, double *rate, double *lo, double *
     *hi = fmin(1.0, centre + half);
 }
 
+#define DSTAGE_CAPACITY 65536
+
+int cx__dstage_init(cx__dstage *d)
+{
+    memset(d, 0, sizeof *d);
+    d->ids = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->ids);
+    d->values = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->values);
+    d->sorted = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->sorted);
+    if (!d->ids || !d->values || !d->sorted) {
+        cx__dstage_destroy(d);
+        return cx__nomem("staging durations");
+    }
+    d->cap = DSTAGE_CAPACITY;
+    return CX_OK;
+}
+
+void cx__dstage_destroy(cx__dstage *d)
+{
+    cx__free(d->ids);
+    cx__free(d->values);
+    cx__free(d->sorted);
+    cx__free(d->start);
+    memset(d, 0, sizeof *d);
+}
+
+int cx__dstage_flush(cx__dstage *d, cx_metric *const *metrics, size_t n)
+{
+    if (d->len == 0)
+        return CX_OK;
+    void *p = d->start;
+    if (cx__grow(&p, &d->start_cap, n + 1, sizeof(size_t), 64) != CX_OK)
+        return cx__nomem("staging durations");
+    d->start = p;
+    /* Counting sort by calculator, then one bulk add per calculator. */
+    memset(d->start, 0, (n + 1) * sizeof *d->start);
+    for (size_t i = 0; i < d->len; i++)
+        d->start[d->ids[i] + 1]++;
+    for (size_t k = 0; k < n; k++)
+        d->start[k + 1] += d->start[k];
+    for (size_t i = 0; i < d->len; i++)
+        d->sorted[d->start[d->ids[i]]++] = d->values[i];
+    size_t from = 0;
+    for (size_t k = 0; k < n; k++) { /* start[k] now marks the end of k's run */
+        int rc = d->start[k] > from ? cx_metric_add_many(metrics[k], d->sorted + from, d->start[k] - from) : CX_OK;
+        if (rc != CX_OK)
+            return rc;
+        from = d->start[k];
+    }
+    d->len = 0;
+    return CX_OK;
+}
+
 /* Bottom-up merge sort of indices: stable, O(n log n), no global state. */
 int cx__sort_indices(uint32_t *idx, size_t count, int (*cmp)(uint32_t a, uint32_t b, const void *ctx),
                      const void *ctx)
