@@ -817,6 +817,17 @@ static void test_journey_json_export(void **state)
     cx_buffer_dispose(&b);
     cx_journey_free(j);
 
+    /* An empty journey exports empty lists; a customer without events
+     * counts as a customer but has no case. */
+    assert_ok(cx_journey_new(&j, NULL, NULL));
+    uint32_t index;
+    assert_ok(cx_journey_intern_customer(&index, j, "nobody"));
+    b = (cx_buffer)CX_BUFFER_INIT;
+    assert_ok(cx_journey_to_json(&b, j, NULL));
+    assert_string_equal(b.data, "{\"events\": 0, \"customers\": 1, \"cases\": 0, \"variants\": [], \"edges\": []}\n");
+    cx_buffer_dispose(&b);
+    cx_journey_free(j);
+
     /* With stages the object also has the funnel. */
     j = fixture_journey();
     char *text = journey_json(j);

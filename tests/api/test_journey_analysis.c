@@ -463,6 +463,51 @@ static void test_experience_by_touchpoint_stage_channel(void **state)
     cx_journey_free(j);
 }
 
+/* ---- allocation failures ------------------------------------------------ */
+
+static int oom_scenario(void *ctx)
+{
+    cx_journey *j = ctx;
+    cx_friction *f = NULL;
+    cx_attribution *a = NULL, *b = NULL;
+    cx_group *g = NULL;
+    cx_attribution_options o = CX_ATTRIBUTION_OPTIONS_INIT;
+    o.markov_order = 2;
+    int rc = cx_journey_friction(&f, j, NULL);
+    if (rc == CX_OK)
+        rc = cx_journey_attribution(&a, j, &o);
+    if (rc == CX_OK) {
+        static const char *const both[] = { "ad", "web" };
+        double re = -1;
+        rc = cx_attribution_removal_effect(&re, a, both, 2);
+        if (rc == CX_ENOMEM && re != -1)
+            rc = CX_ESTATE; /* a failed call must not write its output */
+    }
+    if (rc == CX_OK) {
+        o.model = CX_ATTRIBUTION_LINEAR;
+        o.level = CX_JOURNEY_LEVEL_CHANNEL;
+        rc = cx_journey_attribution(&b, j, &o);
+    }
+    if (rc == CX_OK)
+        rc = cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_STAGE, CX_METRIC_CSAT, NULL, NULL);
+    cx_group_free(g);
+    cx_attribution_free(b);
+    cx_attribution_free(a);
+    cx_friction_free(f);
+    return rc;
+}
+
+static void test_analysis_out_of_memory(void **state)
+{
+    (void)state;
+    cx_journey *j = fixture_journey();
+    cx_journey_summary s = CX_JOURNEY_SUMMARY_INIT;
+    assert_ok(cx_journey_get_summary(&s, j)); /* paths built before the allocator changes */
+    long points = cx_test_each_allocation_fails(oom_scenario, j);
+    assert_true(points > 100);
+    cx_journey_free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_attribution_memory),
         cmocka_unit_test(test_attribution_rejects),
         cmocka_unit_test(test_experience_by_touchpoint_stage_channel),
+        cmocka_unit_test(test_analysis_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
