@@ -652,9 +652,12 @@ static void sort_slice(uint64_t *ev, size_t n)
  * customer index, 11 bits per pass. Each customer's new events then form
  * one run, so filling the paths reads and writes sequentially instead of
  * scattering every event. Only the order of `pending` changes, which no
- * result depends on. CX_OK or CX_ENOMEM. */
-static int order_pending(cx_journey *j, size_t customers)
+ * result depends on. The buffer not holding the result is handed back in
+ * *spare (16 bytes per pending event; NULL when none), for reuse.
+ * CX_OK or CX_ENOMEM. */
+static int order_pending(cx_journey *j, size_t customers, void **spare)
 {
+    *spare = NULL;
     unsigned passes = 0;
     for (size_t c = customers > 0 ? customers - 1 : 0; c > 0; c >>= RADIX_BITS)
         passes++;
@@ -681,7 +684,7 @@ static int order_pending(cx_journey *j, size_t customers)
         src = dst;
         dst = t;
     }
-    cx__free(dst); /* the buffer not holding the result */
+    *spare = dst;
     j->pending = src;
     j->pending_cap = j->pending_count;
     return CX_OK;
@@ -718,12 +721,18 @@ int cx__journey_build(cx_journey *j)
     size_t customers = j->customers.count;
     if (j->pending_count == 0 && j->built_customers == customers)
         return CX_OK;
-    int rc = order_pending(j, customers);
+    void *spare;
+    int rc = order_pending(j, customers, &spare);
     if (rc != CX_OK)
         return rc;
     size_t total = j->built_events + j->pending_count;
+    /* The radix sort's spare buffer holds the paths when they fit (always
+     * on a first build): no second large allocation. */
+    bool reuse = spare != NULL && (total + 1) * sizeof(uint64_t) <= j->pending_count * sizeof(cx__jevent);
     size_t *offsets = cx__calloc(customers + 1, sizeof *offsets);
-    uint64_t *ev = cx__reallocarray(NULL, total + 1, sizeof *ev);
+    uint64_t *ev = reuse ? spare : cx__reallocarray(NULL, total + 1, sizeof *ev);
+    if (!reuse)
+        cx__free(spare);
     if (!offsets || !ev) {
         cx__free(offsets);
         cx__free(ev);
@@ -731,6 +740,11 @@ int cx__journey_build(cx_journey *j)
     }
     count_slices(j, offsets, customers);
     fill_slices(j, ev, customers);
+    if (reuse) { /* give back the unused half; a failed shrink keeps the block */
+        uint64_t *fitted = cx__reallocarray(ev, total + 1, sizeof *ev);
+        if (fitted != NULL)
+            ev = fitted;
+    }
     for (size_t c = 0; c < customers; c++)
         sort_slice(ev + offsets[c], offsets[c + 1] - offsets[c]);
     cx__free(j->offsets);

@@ -139,7 +139,7 @@ int cx_journey_funnel(cx_funnel **out, cx_journey *j, const cx_funnel_options *o
     cx__jcase c;
     cx__dstage d;
     cx__jcursor_init(&cur, j);
-    rc = cx__dstage_init(&d);
+    rc = cx__dstage_init(&d, j->built_events);
     while (rc == CX_OK && cx__jcursor_next(&cur, &c))
         if (cx__jcase_ts(&c, 0) >= o.from_ms && cx__jcase_ts(&c, 0) < o.to_ms)
             rc = funnel_case(f, &v, &c, &d);

@@ -172,7 +172,8 @@ typedef struct cx__dstage {
     size_t start_cap;
 } cx__dstage;
 
-int cx__dstage_init(cx__dstage *d);
+/* `expected`: about how many values will come (sizes the stage). */
+int cx__dstage_init(cx__dstage *d, size_t expected);
 void cx__dstage_destroy(cx__dstage *d);
 /* Feeds the staged values to metrics[id] (n calculators) and empties the stage. */
 int cx__dstage_flush(cx__dstage *d, cx_metric *const *metrics, size_t n);

@@ -24,6 +24,7 @@ typedef struct node_step {
 typedef struct node_walk {
     node_step *steps;
     size_t len, cap;
+    bool converts; /* the case has a goal-stage event */
 } node_walk;
 
 /* Maps a case to its node steps. CX_OK or CX_ENOMEM. */
@@ -34,7 +35,9 @@ static int walk_case(node_walk *w, const cx__jview *v, const cx__jcase *c, cx_jo
         return cx__nomem("walking a case");
     w->steps = p;
     w->len = 0;
+    w->converts = false;
     for (size_t i = 0; i < c->n; i++) {
+        w->converts |= v->is_goal[cx__jcase_tp(c, i)];
         uint32_t node = cx__jview_node(v, level, cx__jcase_tp(c, i));
         if (node == CX__NO_NODE)
             continue;
@@ -256,7 +259,7 @@ static int variants_tally(variant_tally *t, const cx__jview *v, cx_journey *j, c
     while (rc == CX_OK && cx__jcursor_next(&cur, &c)) {
         rc = walk_case(&w, v, &c, o->level, o->collapse_repeats != 0);
         if (rc == CX_OK)
-            rc = tally_case(t, &w, cx__jcase_converts(v, &c));
+            rc = tally_case(t, &w, w.converts);
     }
     cx__free(w.steps);
     return rc;
@@ -576,7 +579,7 @@ static int dfg_walk(cx_dfg *g, const cx__jview *v, cx_journey *j, bool collapse)
 {
     dfg_build b = { g, NULL, { 0 }, 0, { 0 } };
     cx__hashmap_init(&b.keys);
-    int rc = cx__dstage_init(&b.stage);
+    int rc = cx__dstage_init(&b.stage, j->built_events);
     if (rc == CX_OK && g->name_count <= DENSE_NODES
         && (b.dense = cx__calloc(g->name_count * g->name_count + 1, sizeof *b.dense)) == NULL)
         rc = cx__nomem("building the graph");
@@ -587,7 +590,7 @@ static int dfg_walk(cx_dfg *g, const cx__jview *v, cx_journey *j, bool collapse)
     while (rc == CX_OK && cx__jcursor_next(&cur, &c)) {
         rc = walk_case(&w, v, &c, g->level, collapse);
         if (rc == CX_OK)
-            rc = dfg_case(&b, &w, cx__jcase_converts(v, &c));
+            rc = dfg_case(&b, &w, w.converts);
     }
     if (rc == CX_OK)
         rc = cx__dstage_flush(&b.stage, g->durations, g->edge_count);

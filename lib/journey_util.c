@@ -24,19 +24,23 @@ void cx__wilson(double x, double n, double z, double *rate, double *lo, double *
     *hi = fmin(1.0, centre + half);
 }
 
-#define DSTAGE_CAPACITY 65536
+/* Each bulk add copies the calculator's sketch (so that a failure changes
+ * nothing), so the stage holds up to a million values: few flushes. */
+#define DSTAGE_MIN 256
+#define DSTAGE_MAX (1u << 20)
 
-int cx__dstage_init(cx__dstage *d)
+int cx__dstage_init(cx__dstage *d, size_t expected)
 {
     memset(d, 0, sizeof *d);
-    d->ids = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->ids);
-    d->values = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->values);
-    d->sorted = cx__reallocarray(NULL, DSTAGE_CAPACITY, sizeof *d->sorted);
+    size_t cap = expected < DSTAGE_MIN ? DSTAGE_MIN : expected > DSTAGE_MAX ? DSTAGE_MAX : expected;
+    d->ids = cx__reallocarray(NULL, cap, sizeof *d->ids);
+    d->values = cx__reallocarray(NULL, cap, sizeof *d->values);
+    d->sorted = cx__reallocarray(NULL, cap, sizeof *d->sorted);
     if (!d->ids || !d->values || !d->sorted) {
         cx__dstage_destroy(d);
         return cx__nomem("staging durations");
     }
-    d->cap = DSTAGE_CAPACITY;
+    d->cap = cap;
     return CX_OK;
 }
 
