@@ -7,8 +7,9 @@
  * Events: customers with one or two episodes of 1..12 touchpoint events
  * drawn from a stage-by-stage walk over 20 touchpoints (as the reference
  * log of the tests), in shuffled arrival order. 10 million events; with
- * CX_BENCH_QUICK=1, 200,000 (CX_BENCH_EVENTS=n sets any size). Every figure
- * is the median of 3 runs, in process CPU time on both sides.
+ * CX_BENCH_QUICK=1, 50,000 (CX_BENCH_EVENTS=n sets any size). Every figure
+ * is the median of 3 runs (pandas runs once in the smoke run), in process
+ * CPU time on both sides.
  * Usage: bench_journey PEER_SCRIPT
  */
 #include <math.h>
@@ -280,7 +281,7 @@ typedef struct peer {
     int ok;
 } peer;
 
-static peer run_peer(const char *script, const events *e)
+static peer run_peer(const char *script, const events *e, int repeats)
 {
     peer p = { NAN, 0, 0, 0, { 0 }, 0 };
     char path[] = "/tmp/cx_bench_journey_XXXXXX";
@@ -294,7 +295,7 @@ static peer run_peer(const char *script, const events *e)
         snprintf(stage_list + strlen(stage_list), sizeof stage_list - strlen(stage_list), "%s%d", t ? "," : "",
                  tp_stage[t]);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %zu %d %lld %d %s %d", script, path, e->n, N_TP, DAY_MS, REPEATS,
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %zu %d %lld %d %s %d", script, path, e->n, N_TP, DAY_MS, repeats,
              stage_list, GOAL_STAGE);
     FILE *out = popen(cmd, "r");
     char line[512];
@@ -315,7 +316,7 @@ static peer run_peer(const char *script, const events *e)
 int main(int argc, char **argv)
 {
     int quick = getenv("CX_BENCH_QUICK") != NULL && strcmp(getenv("CX_BENCH_QUICK"), "1") == 0;
-    size_t n = quick ? 200000 : 10000000;
+    size_t n = quick ? 50000 : 10000000;
     if (getenv("CX_BENCH_EVENTS") != NULL) /* for profiling at other sizes */
         n = (size_t)strtoull(getenv("CX_BENCH_EVENTS"), NULL, 10);
     const char *script = argc > 1 ? argv[1] : "bench/peer_journey.py";
@@ -350,7 +351,7 @@ int main(int argc, char **argv)
     printf("funnel + variants + DFG:    %8.3f s  (%zu cases, %zu variants, %zu edges; target <= 2 s at 10 M)\n",
            analysis_s, (size_t)f.summary.cases, f.variants, f.edges);
 
-    peer p = run_peer(script, &e);
+    peer p = run_peer(script, &e, quick ? 1 : REPEATS); /* the smoke run times pandas once */
     if (p.ok) {
         int agrees = p.cases == f.summary.cases && p.variants == f.variants && p.edges == f.edges;
         for (int k = 0; k < N_STAGES; k++)
