@@ -76,6 +76,9 @@ struct cx_journey {
     int64_t first_ms, last_ms;
 };
 
+/* Index of a stage by name, or -1. */
+int cx__journey_find_stage(const cx_journey *j, const char *name);
+
 /* Merges pending events into the per-customer paths. CX_OK or CX_ENOMEM
  * (journey unchanged). */
 int cx__journey_build(cx_journey *j);
