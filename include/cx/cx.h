@@ -22,5 +22,7 @@
 #include "cx/service.h"
 #include "cx/store.h"
 #include "cx/lifetime.h"
+#include "cx/touchpoint.h"
+#include "cx/journey.h"
 
 #endif /* CX_CX_H */

@@ -270,6 +270,33 @@ test("lifetime models on CDNOW", function()
   assert(not pcall(cx.fit_purchases, { 1, 2 }, { 1 }, { 2, 2 }))
 end)
 
+test("journeys", function()
+  local DAY = 86400000
+  local j = cx.journey({ stages = { "awareness", "consideration", "purchase" }, goals = { "purchase" } })
+  j:add_touchpoint("ad", { channel = "social", stage = "awareness" })
+  j:add_touchpoint("web", { name = "Web shop", channel = "web", stage = "consideration" })
+  j:add_touchpoint("buy", { channel = "web", stage = "purchase" })
+  -- paths: c1 ad>web>buy, c2 web>buy, c3 ad>web (counted by hand below)
+  j:observe_many({ "c1", "c1", "c1", "c2", "c2", "c3", "c3" }, { "ad", "web", "buy", "web", "buy", "ad", "web" },
+                 { 0, DAY, 2 * DAY, 0, DAY, 0, DAY })
+  local s = j:summary()
+  assert(s.cases == 3 and s.events == 7 and s.goal_cases == 2)
+  local counts = {}
+  for _, e in ipairs(j:edges()) do counts[e.from .. ">" .. e.to] = e.count end
+  assert(counts["ad>web"] == 2 and counts["web>buy"] == 2)
+  local variants = j:variants()
+  assert(#variants == 3 and variants[1].count == 1)
+  local steps, summary = j:funnel()
+  assert(#steps == 3 and summary.goal_cases == 2)
+  local credit = 0
+  for _, a in ipairs(j:attribution("linear")) do credit = credit + a.credit end
+  close(credit, 2, 1e-12) -- every conversion credited once
+  assert(j:to_json():find('"cases":3', 1, true) or j:to_json():find('"cases": 3', 1, true))
+  assert(j:dot():find("digraph", 1, true))
+  raises(function() j:observe("c4", "chekout", 0) end, "ENOTFOUND", "chekout")
+  assert(j:summary().events == 7)
+end)
+
 test("version", function()
   assert(cx.version():match("^%d+%.%d+%.%d+$"))
   assert(cx._VERSION == cx.version())

@@ -1213,3 +1213,391 @@ int cx_lifetime_clv_options_init(cx_lifetime_clv_options *opts, unsigned int ver
 int cx_lifetime_clv(double *out, const cx_lifetime_fit *purchases, const cx_lifetime_spend_fit *spend,
                            const double *frequency, const double *recency, const double *T, const double *monetary,
                            size_t n, const cx_lifetime_clv_options *opts);
+
+/* touchpoint.h */
+typedef enum cx_channel {
+    CX_CHANNEL_WEB = 1,
+    CX_CHANNEL_APP = 2,
+    CX_CHANNEL_EMAIL = 3,
+    CX_CHANNEL_PHONE = 4,
+    CX_CHANNEL_CHAT = 5,
+    CX_CHANNEL_SOCIAL = 6,
+    CX_CHANNEL_STORE = 7,
+    CX_CHANNEL_OTHER = 8,
+    CX_CHANNEL_CUSTOM = 9
+} cx_channel;
+
+const char *cx_channel_name(cx_channel channel);
+
+int cx_channel_from_name(cx_channel *out, const char *name);
+
+typedef struct cx_touchpoint_info {
+    unsigned int version;
+    const char *id;
+    const char *name;
+    cx_channel channel;
+    const char *channel_name;
+    const char *stage;
+} cx_touchpoint_info;
+
+int cx_touchpoint_info_init(cx_touchpoint_info *info, unsigned int version);
+
+typedef struct cx_touchpoint_registry cx_touchpoint_registry;
+
+int cx_touchpoint_registry_new(cx_touchpoint_registry **out);
+
+void cx_touchpoint_registry_free(cx_touchpoint_registry *reg);
+
+int cx_touchpoint_registry_clone(cx_touchpoint_registry **out, const cx_touchpoint_registry *reg);
+
+int cx_touchpoint_add(uint32_t *out, cx_touchpoint_registry *reg, const cx_touchpoint_info *info);
+
+int cx_touchpoint_find(uint32_t *out, const cx_touchpoint_registry *reg, const char *id);
+
+int cx_touchpoint_count(size_t *out, const cx_touchpoint_registry *reg);
+
+int cx_touchpoint_get(cx_touchpoint_info *out, const cx_touchpoint_registry *reg, size_t index);
+
+/* journey.h */
+typedef struct cx_journey cx_journey;
+
+typedef enum cx_journey_level {
+    CX_JOURNEY_LEVEL_TOUCHPOINT = 1,
+    CX_JOURNEY_LEVEL_STAGE = 2,
+    CX_JOURNEY_LEVEL_CHANNEL = 3
+} cx_journey_level;
+
+typedef struct cx_journey_options {
+    unsigned int version;
+    int64_t inactivity_gap_ms;
+    int auto_register;
+    const char *const *stages;
+    size_t stage_count;
+    const char *const *goal_stages;
+    size_t goal_count;
+} cx_journey_options;
+
+int cx_journey_options_init(cx_journey_options *opts, unsigned int version);
+
+int cx_journey_new(cx_journey **out, const cx_touchpoint_registry *touchpoints, const cx_journey_options *opts);
+
+void cx_journey_free(cx_journey *j);
+
+int cx_journey_touchpoints(const cx_touchpoint_registry **out, const cx_journey *j);
+
+int cx_journey_add_touchpoint(uint32_t *out, cx_journey *j, const cx_touchpoint_info *info);
+
+int cx_journey_stage_count(size_t *out, const cx_journey *j);
+
+int cx_journey_get_stage(const char **name_out, int *goal_out, const cx_journey *j, size_t index);
+
+int cx_journey_intern_customer(uint32_t *out, cx_journey *j, const char *customer_id);
+
+int cx_journey_observe(cx_journey *j, const char *customer_id, const char *touchpoint_id, int64_t timestamp_ms,
+                              double outcome);
+
+int cx_journey_observe_many(cx_journey *j, const char *const *customer_ids, const char *const *touchpoint_ids,
+                                   const int64_t *timestamps_ms, const double *outcomes, size_t n);
+
+int cx_journey_observe_ids(cx_journey *j, const uint32_t *customers, const uint32_t *touchpoints,
+                                  const int64_t *timestamps_ms, const double *outcomes, size_t n);
+
+int cx_journey_merge(cx_journey *into, const cx_journey *from);
+
+typedef struct cx_journey_summary {
+    unsigned int version;
+    uint64_t events;
+    uint64_t customers;
+    uint64_t cases;
+    uint64_t goal_cases;
+    uint64_t touchpoints;
+    uint64_t outcomes;
+    int64_t first_ms;
+    int64_t last_ms;
+    uint64_t memory_bytes;
+} cx_journey_summary;
+
+int cx_journey_summary_init(cx_journey_summary *s, unsigned int version);
+
+int cx_journey_get_summary(cx_journey_summary *out, cx_journey *j);
+
+int cx_journey_get_path(uint32_t *touchpoints_out, int64_t *timestamps_out, size_t cap, size_t *len,
+                               cx_journey *j, const char *customer_id);
+
+int cx_journey_experience(cx_group **out, cx_journey *j, cx_journey_level by, cx_metric_kind kind,
+                                 const cx_metric_options *metric_opts, const cx_group_options *group_opts);
+
+typedef struct cx_funnel cx_funnel;
+
+typedef struct cx_funnel_options {
+    unsigned int version;
+    double confidence;
+    int64_t from_ms;
+    int64_t to_ms;
+} cx_funnel_options;
+
+int cx_funnel_options_init(cx_funnel_options *opts, unsigned int version);
+
+typedef struct cx_funnel_step {
+    unsigned int version;
+    const char *stage;
+    int goal;
+    uint64_t entered;
+    uint64_t visited;
+    uint64_t dropped;
+    double step_rate;
+    double step_ci_low;
+    double step_ci_high;
+    double overall_rate;
+    double overall_ci_low;
+    double overall_ci_high;
+    uint64_t duration_count;
+    double duration_mean;
+    double duration_median;
+    double duration_p90;
+} cx_funnel_step;
+
+int cx_funnel_step_init(cx_funnel_step *step, unsigned int version);
+
+typedef struct cx_funnel_summary {
+    unsigned int version;
+    uint64_t cases;
+    uint64_t goal_cases;
+    double goal_rate;
+    double goal_ci_low;
+    double goal_ci_high;
+    double confidence;
+    double time_to_goal_mean;
+    double time_to_goal_median;
+    double time_to_goal_p90;
+} cx_funnel_summary;
+
+int cx_funnel_summary_init(cx_funnel_summary *s, unsigned int version);
+
+int cx_journey_funnel(cx_funnel **out, cx_journey *j, const cx_funnel_options *opts);
+
+void cx_funnel_free(cx_funnel *f);
+
+int cx_funnel_step_count(size_t *out, const cx_funnel *f);
+
+int cx_funnel_get_step(cx_funnel_step *out, const cx_funnel *f, size_t index);
+
+int cx_funnel_get_summary(cx_funnel_summary *out, const cx_funnel *f);
+
+int cx_funnel_step_duration(cx_metric **out, const cx_funnel *f, size_t index);
+
+int cx_funnel_goal_duration(cx_metric **out, const cx_funnel *f);
+
+int cx_funnel_compare(cx_comparison *step_out, cx_comparison *overall_out, const cx_funnel *a,
+                             const cx_funnel *b, size_t index);
+
+typedef struct cx_variants cx_variants;
+
+typedef struct cx_variant_options {
+    unsigned int version;
+    cx_journey_level level;
+    size_t top_k;
+    int collapse_repeats;
+} cx_variant_options;
+
+int cx_variant_options_init(cx_variant_options *opts, unsigned int version);
+
+typedef struct cx_variant {
+    unsigned int version;
+    size_t length;
+    const uint32_t *path;
+    const char *const *names;
+    uint64_t count;
+    double share;
+    uint64_t goal_count;
+    double goal_rate;
+} cx_variant;
+
+int cx_variant_init(cx_variant *v, unsigned int version);
+
+int cx_journey_variants(cx_variants **out, cx_journey *j, const cx_variant_options *opts);
+
+void cx_variants_free(cx_variants *v);
+
+int cx_variants_count(size_t *listed_out, size_t *distinct_out, uint64_t *cases_out, const cx_variants *v);
+
+int cx_variants_get(cx_variant *out, const cx_variants *v, size_t index);
+
+typedef struct cx_dfg cx_dfg;
+
+typedef enum cx_dfg_order {
+    CX_DFG_ORDER_COUNT = 1,
+    CX_DFG_ORDER_LOST = 2,
+    CX_DFG_ORDER_TOTAL_TIME = 3
+} cx_dfg_order;
+
+typedef struct cx_dfg_options {
+    unsigned int version;
+    cx_journey_level level;
+    int collapse_repeats;
+    cx_dfg_order order;
+} cx_dfg_options;
+
+int cx_dfg_options_init(cx_dfg_options *opts, unsigned int version);
+
+typedef struct cx_dfg_node {
+    unsigned int version;
+    uint32_t node;
+    const char *name;
+    uint64_t events;
+    uint64_t cases;
+    uint64_t starts;
+    uint64_t ends;
+    uint64_t lost;
+} cx_dfg_node;
+
+int cx_dfg_node_init(cx_dfg_node *node, unsigned int version);
+
+typedef struct cx_dfg_edge {
+    unsigned int version;
+    uint32_t from;
+    uint32_t to;
+    const char *from_name;
+    const char *to_name;
+    uint64_t count;
+    uint64_t cases;
+    uint64_t lost;
+    double total_seconds;
+    double mean_seconds;
+    double median_seconds;
+    double p90_seconds;
+} cx_dfg_edge;
+
+int cx_dfg_edge_init(cx_dfg_edge *edge, unsigned int version);
+
+int cx_journey_dfg(cx_dfg **out, cx_journey *j, const cx_dfg_options *opts);
+
+void cx_dfg_free(cx_dfg *g);
+
+int cx_dfg_count(size_t *nodes_out, size_t *edges_out, const cx_dfg *g);
+
+int cx_dfg_get_node(cx_dfg_node *out, const cx_dfg *g, size_t index);
+
+int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index);
+
+int cx_dfg_edge_duration(cx_metric **out, const cx_dfg *g, size_t index);
+
+int cx_dfg_to_dot(cx_buffer *out, const cx_dfg *g);
+
+typedef struct cx_friction cx_friction;
+
+typedef struct cx_friction_options {
+    unsigned int version;
+    int64_t repeat_window_ms;
+} cx_friction_options;
+
+int cx_friction_options_init(cx_friction_options *opts, unsigned int version);
+
+typedef struct cx_friction_summary {
+    unsigned int version;
+    uint64_t cases;
+    uint64_t repeat_contacts;
+    uint64_t cases_with_repeats;
+    uint64_t revisits;
+    uint64_t cases_with_loops;
+    uint64_t backtracks;
+    uint64_t cases_with_backtracks;
+    uint64_t channel_switches;
+    uint64_t cases_crossing_channels;
+    double crossing_share;
+    uint64_t ended_after_switch;
+    uint64_t lost_after_switch;
+} cx_friction_summary;
+
+int cx_friction_summary_init(cx_friction_summary *s, unsigned int version);
+
+typedef struct cx_friction_entry {
+    unsigned int version;
+    uint32_t touchpoint;
+    const char *id;
+    uint64_t events;
+    uint64_t repeat_contacts;
+    uint64_t revisits;
+    uint64_t backtracks_into;
+    uint64_t switches_into;
+    uint64_t ended_after_switch;
+    uint64_t lost_after_switch;
+} cx_friction_entry;
+
+int cx_friction_entry_init(cx_friction_entry *e, unsigned int version);
+
+int cx_journey_friction(cx_friction **out, cx_journey *j, const cx_friction_options *opts);
+
+void cx_friction_free(cx_friction *f);
+
+int cx_friction_get_summary(cx_friction_summary *out, const cx_friction *f);
+
+int cx_friction_count(size_t *out, const cx_friction *f);
+
+int cx_friction_get(cx_friction_entry *out, const cx_friction *f, size_t index);
+
+typedef struct cx_attribution cx_attribution;
+
+typedef enum cx_attribution_model {
+    CX_ATTRIBUTION_FIRST_TOUCH = 1,
+    CX_ATTRIBUTION_LAST_TOUCH = 2,
+    CX_ATTRIBUTION_LINEAR = 3,
+    CX_ATTRIBUTION_MARKOV = 4
+} cx_attribution_model;
+
+typedef struct cx_attribution_options {
+    unsigned int version;
+    cx_attribution_model model;
+    cx_journey_level level;
+    unsigned int markov_order;
+    size_t max_states;
+} cx_attribution_options;
+
+int cx_attribution_options_init(cx_attribution_options *opts, unsigned int version);
+
+typedef struct cx_attribution_summary {
+    unsigned int version;
+    cx_attribution_model model;
+    unsigned int markov_order;
+    uint64_t cases;
+    uint64_t conversions;
+    uint64_t attributed;
+    double conversion_probability;
+    size_t states;
+} cx_attribution_summary;
+
+int cx_attribution_summary_init(cx_attribution_summary *s, unsigned int version);
+
+typedef struct cx_attribution_entry {
+    unsigned int version;
+    uint32_t node;
+    const char *name;
+    double credit;
+    double share;
+    double removal_effect;
+} cx_attribution_entry;
+
+int cx_attribution_entry_init(cx_attribution_entry *e, unsigned int version);
+
+int cx_journey_attribution(cx_attribution **out, cx_journey *j, const cx_attribution_options *opts);
+
+void cx_attribution_free(cx_attribution *a);
+
+int cx_attribution_get_summary(cx_attribution_summary *out, const cx_attribution *a);
+
+int cx_attribution_count(size_t *out, const cx_attribution *a);
+
+int cx_attribution_get(cx_attribution_entry *out, const cx_attribution *a, size_t index);
+
+int cx_attribution_removal_effect(double *out, const cx_attribution *a, const char *const *names, size_t n);
+
+typedef struct cx_journey_json_options {
+    unsigned int version;
+    cx_journey_level level;
+    size_t top_k;
+    int collapse_repeats;
+} cx_journey_json_options;
+
+int cx_journey_json_options_init(cx_journey_json_options *opts, unsigned int version);
+
+int cx_journey_to_json(cx_buffer *out, cx_journey *j, const cx_journey_json_options *opts);
