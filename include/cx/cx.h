@@ -16,5 +16,9 @@
 #include "cx/version.h"
 #include "cx/metric.h"
 #include "cx/group.h"
+#include "cx/customer.h"
+#include "cx/segment.h"
+#include "cx/risk.h"
+#include "cx/plugin.h"
 
 #endif /* CX_CX_H */

@@ -1,0 +1,445 @@
+/*
+ * Customer sets: options, life cycle, ids, profiles, consent, and the
+ * per-record arrays and event log shared by the other customer*.c files.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "civil_internal.h"
+#include "core_internal.h"
+#include "customer_internal.h"
+
+int cx_customers_options_init(cx_customers_options *opts, unsigned int version)
+{
+    CX__CHECK_ARG(opts, "cx_customers_options_init");
+    int rc = cx__check_version(version, CX_CUSTOMERS_OPTIONS_VERSION, "cx_customers_options");
+    if (rc != CX_OK)
+        return rc;
+    cx_customers_options defaults = CX_CUSTOMERS_OPTIONS_INIT;
+    *opts = defaults;
+    opts->version = version;
+    return CX_OK;
+}
+
+static int check_scale(int lo, int hi, const char *name)
+{
+    if (lo >= hi || (long)hi - lo > 100)
+        return cx__error(CX_EINVAL, "cx_customers_options: %s scale %d..%d must run upward over 2..101 points", name,
+                         lo, hi);
+    if (lo < -1000000 || hi > 1000000)
+        return cx__error(CX_EINVAL, "cx_customers_options: %s scale %d..%d is outside -1000000..1000000", name, lo, hi);
+    return CX_OK;
+}
+
+static int check_options(const cx_customers_options *o)
+{
+    if (o->keep_history != 0 && o->keep_history != 1)
+        return cx__error(CX_EINVAL, "cx_customers_options: keep_history %d must be 0 or 1", o->keep_history);
+    if (!(o->recent_half_life_days > 0) || !isfinite(o->recent_half_life_days))
+        return cx__error(CX_EINVAL, "cx_customers_options: recent_half_life_days %g must be finite and > 0",
+                         o->recent_half_life_days);
+    if (!(o->baseline_half_life_days > o->recent_half_life_days) || !isfinite(o->baseline_half_life_days))
+        return cx__error(CX_EINVAL,
+                         "cx_customers_options: baseline_half_life_days %g must be finite and above "
+                         "recent_half_life_days %g",
+                         o->baseline_half_life_days, o->recent_half_life_days);
+    int rc = check_scale(o->csat_min, o->csat_max, "CSAT");
+    if (rc == CX_OK)
+        rc = check_scale(o->ces_min, o->ces_max, "CES");
+    return rc;
+}
+
+int cx_customers_new(cx_customers **out, const cx_customers_options *opts)
+{
+    CX__CHECK_ARG(out, "cx_customers_new");
+    *out = NULL;
+    cx_customers_options o = CX_CUSTOMERS_OPTIONS_INIT;
+    if (opts != NULL) {
+        int rc = cx__check_version(opts->version, CX_CUSTOMERS_OPTIONS_VERSION, "cx_customers_options");
+        if (rc != CX_OK)
+            return rc;
+        o = *opts;
+        o.version = CX_CUSTOMERS_OPTIONS_VERSION;
+    }
+    int rc = check_options(&o);
+    if (rc != CX_OK)
+        return rc;
+    cx_customers *db = cx__calloc(1, sizeof *db);
+    if (db == NULL)
+        return cx__nomem("creating a customer set");
+    db->opts = o;
+    db->lambda_recent = log(2.0) / (o.recent_half_life_days * CX__MS_PER_DAY);
+    db->lambda_baseline = log(2.0) / (o.baseline_half_life_days * CX__MS_PER_DAY);
+    cx__hashmap_init(&db->ids);
+    cx__hashmap_init(&db->attr_names);
+    cx__hashmap_init(&db->strings);
+    *out = db;
+    return CX_OK;
+}
+
+void cx_customers_free(cx_customers *db)
+{
+    if (db == NULL)
+        return;
+    cx__attrs_destroy(db);
+    for (size_t i = 0; i < db->merge_count; i++)
+        cx__attr_list_free(&db->merges[i].survivor_attrs);
+    cx__free(db->merges);
+    cx__free(db->log.time);
+    cx__free(db->log.value);
+    cx__free(db->log.prev);
+    cx__free(db->log.kind);
+    cx__free(db->log_head);
+    cx__free(db->cust);
+    cx__hashmap_destroy(&db->ids);
+    cx__free(db);
+}
+
+int cx_customers_get_options(cx_customers_options *out, const cx_customers *db)
+{
+    CX__CHECK_ARG(out, "cx_customers_get_options");
+    CX__CHECK_ARG(db, "cx_customers_get_options");
+    int rc = cx__check_version(out->version, CX_CUSTOMERS_OPTIONS_VERSION, "cx_customers_options");
+    if (rc != CX_OK)
+        return rc;
+    unsigned int version = out->version;
+    *out = db->opts;
+    out->version = version;
+    return CX_OK;
+}
+
+/* ---- helpers shared by the customer files ------------------------------ */
+
+void cx__format_time(char *buf, size_t size, int64_t ms)
+{
+    if (ms == CX_TIME_NONE) {
+        snprintf(buf, size, "(none)");
+        return;
+    }
+    if (ms < -CX__TIME_LIMIT_MS || ms > CX__TIME_LIMIT_MS) {
+        snprintf(buf, size, "%lld ms", (long long)ms);
+        return;
+    }
+    int64_t days = cx__floor_div(ms, 86400000LL);
+    int64_t rest = ms - days * 86400000LL;
+    int64_t y;
+    unsigned m, d;
+    cx__civil_from_days(days, &y, &m, &d);
+    snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)y, m, d, (unsigned)(rest / 3600000),
+             (unsigned)(rest / 60000 % 60), (unsigned)(rest / 1000 % 60), (unsigned)(rest % 1000));
+}
+
+int cx__customer_check_id(const char *id, const char *where)
+{
+    if (id == NULL)
+        return cx__error(CX_EINVAL, "%scustomer id is NULL", where);
+    size_t n = strnlen(id, CX_CUSTOMER_ID_MAX + 1);
+    if (n == 0)
+        return cx__error(CX_EINVAL, "%scustomer id is empty", where);
+    if (n > CX_CUSTOMER_ID_MAX)
+        return cx__error(CX_EINVAL, "%scustomer id \"%.32s...\" is longer than %d bytes", where, id,
+                         CX_CUSTOMER_ID_MAX);
+    size_t bad;
+    if (!cx__utf8_valid(id, n, &bad))
+        return cx__error(CX_EINVAL, "%scustomer id is not valid UTF-8 (byte %zu)", where, bad);
+    return CX_OK;
+}
+
+int cx__customer_check_time(int64_t t, const char *what, const char *where)
+{
+    if (t < -CX__TIME_LIMIT_MS || t > CX__TIME_LIMIT_MS)
+        return cx__error(CX_ERANGE, "%s%s %lld ms is beyond year +/-100000", where, what, (long long)t);
+    return CX_OK;
+}
+
+int cx__customer_lookup(const cx_customers *db, const char *id, uint32_t *index, const char *where)
+{
+    if (id == NULL)
+        return cx__error(CX_EINVAL, "%scustomer id is NULL", where);
+    int64_t k = cx__hashmap_find(&db->ids, id, strlen(id));
+    if (k < 0)
+        return cx__error(CX_ENOTFOUND, "%scustomer \"%.64s\" is not known", where, id);
+    *index = (uint32_t)k;
+    return CX_OK;
+}
+
+uint32_t cx__customer_root(const cx_customers *db, uint32_t index)
+{
+    while (db->cust[index].parent != index)
+        index = db->cust[index].parent;
+    return index;
+}
+
+/* New capacity for `need` records: exact for big batches, else 1.5x. */
+static size_t next_cap(size_t cap, size_t need)
+{
+    size_t grown = cap + cap / 2 + 16;
+    return need > grown ? need : grown;
+}
+
+static int grow_array(void **items, size_t count, size_t new_cap, size_t item)
+{
+    void *p = cx__reallocarray(*items, new_cap, item);
+    if (p == NULL)
+        return CX_ENOMEM;
+    if (new_cap > count)
+        memset((char *)p + count * item, 0, (new_cap - count) * item);
+    *items = p;
+    return CX_OK;
+}
+
+int cx__customers_reserve(cx_customers *db, size_t need)
+{
+    if (need > UINT32_MAX - 1)
+        return cx__error(CX_ENOMEM, "a customer set holds at most %u records", UINT32_MAX - 1);
+    if (need <= db->cust_cap)
+        return CX_OK;
+    size_t cap = next_cap(db->cust_cap, need), count = db->ids.count;
+    void *p = db->cust;
+    if (grow_array(&p, count, cap, sizeof *db->cust) != CX_OK)
+        return cx__nomem("adding customers");
+    db->cust = p;
+    if (db->opts.keep_history) {
+        p = db->log_head;
+        if (grow_array(&p, count, cap, sizeof *db->log_head) != CX_OK)
+            return cx__nomem("adding customers");
+        db->log_head = p;
+    }
+    if (db->attrs != NULL) {
+        p = db->attrs;
+        if (grow_array(&p, count, cap, sizeof *db->attrs) != CX_OK)
+            return cx__nomem("adding customers");
+        db->attrs = p;
+    }
+    db->cust_cap = cap; /* every array now holds `cap` records */
+    return CX_OK;
+}
+
+int cx__log_reserve(cx_customers *db, size_t extra)
+{
+    cx__log *log = &db->log;
+    if (extra > UINT32_MAX - 1 - log->len)
+        return cx__error(CX_ENOMEM, "the event history holds at most %u events", UINT32_MAX - 1);
+    size_t need = log->len + extra;
+    if (need <= log->cap)
+        return CX_OK;
+    size_t cap = log->cap ? log->cap : 1024;
+    while (cap < need)
+        cap = cap > (UINT32_MAX - 1) / 2 ? UINT32_MAX - 1 : cap * 2;
+    /* Each array is grown on its own; `cap` is raised only when all are. */
+    void *p;
+    if ((p = cx__reallocarray(log->time, cap, sizeof *log->time)) == NULL)
+        return cx__nomem("growing the event history");
+    log->time = p;
+    if ((p = cx__reallocarray(log->value, cap, sizeof *log->value)) == NULL)
+        return cx__nomem("growing the event history");
+    log->value = p;
+    if ((p = cx__reallocarray(log->prev, cap, sizeof *log->prev)) == NULL)
+        return cx__nomem("growing the event history");
+    log->prev = p;
+    if ((p = cx__reallocarray(log->kind, cap, sizeof *log->kind)) == NULL)
+        return cx__nomem("growing the event history");
+    log->kind = p;
+    log->cap = cap;
+    return CX_OK;
+}
+
+void cx__log_append(cx_customers *db, uint32_t record, int64_t t, uint8_t kind, double value)
+{
+    cx__log *log = &db->log;
+    size_t i = log->len++;
+    log->time[i] = t;
+    log->value[i] = value;
+    log->kind[i] = kind;
+    log->prev[i] = db->log_head[record];
+    db->log_head[record] = (uint32_t)i + 1;
+}
+
+/* ---- adding customers -------------------------------------------------- */
+
+static void where_item(char *buf, size_t size, const char *array, long long index)
+{
+    if (index < 0)
+        buf[0] = '\0';
+    else
+        snprintf(buf, size, "%s[%lld]: ", array, index);
+}
+
+static int check_new_customer(const cx_customers *db, const char *id, int64_t first_seen, const char *where)
+{
+    int rc = cx__customer_check_id(id, where);
+    if (rc == CX_OK && first_seen != CX_TIME_NONE)
+        rc = cx__customer_check_time(first_seen, "first_seen", where);
+    if (rc == CX_OK && cx__hashmap_find(&db->ids, id, strlen(id)) >= 0)
+        rc = cx__error(CX_EEXISTS, "%scustomer \"%.64s\" already exists", where, id);
+    return rc;
+}
+
+static void init_record(cx_customers *db, uint32_t index, int64_t first_seen)
+{
+    cx__cust *c = &db->cust[index];
+    cx__cust_reset(c);
+    c->first_seen = first_seen;
+    c->parent = index;
+    if (db->opts.keep_history) {
+        db->log_head[index] = 0;
+        if (first_seen != CX_TIME_NONE)
+            cx__log_append(db, index, first_seen, CX__EVENT_CREATED, 0);
+    }
+    if (db->attrs != NULL)
+        memset(&db->attrs[index], 0, sizeof db->attrs[index]);
+}
+
+/* Drops the records added since `first_new` (newest first). */
+static void drop_new_records(cx_customers *db, size_t first_new, size_t log_len)
+{
+    while (db->ids.count > first_new)
+        cx__hashmap_pop(&db->ids);
+    db->log.len = log_len;
+}
+
+int cx_customers_add_many(cx_customers *db, const char *const *ids, const int64_t *first_seen_ms, size_t n)
+{
+    CX__CHECK_ARG(db, "cx_customers_add_many");
+    if (n == 0)
+        return CX_OK;
+    CX__CHECK_ARG(ids, "cx_customers_add_many");
+    char where[48];
+    for (size_t i = 0; i < n; i++) {
+        where_item(where, sizeof where, "customers", (long long)i);
+        int rc = check_new_customer(db, ids[i], first_seen_ms ? first_seen_ms[i] : CX_TIME_NONE, where);
+        if (rc != CX_OK)
+            return rc;
+    }
+    size_t first_new = db->ids.count, log_len = db->log.len;
+    int rc = cx__customers_reserve(db, first_new + n);
+    if (rc == CX_OK && db->opts.keep_history)
+        rc = cx__log_reserve(db, n);
+    for (size_t i = 0; i < n && rc == CX_OK; i++) {
+        uint32_t index;
+        bool inserted;
+        if (cx__hashmap_intern(&db->ids, ids[i], strlen(ids[i]), &index, &inserted) != CX_OK) {
+            rc = cx__nomem("adding customers");
+        } else if (!inserted) {
+            where_item(where, sizeof where, "customers", (long long)i);
+            rc = cx__error(CX_EEXISTS, "%scustomer \"%.64s\" appears twice in the batch", where, ids[i]);
+        } else {
+            init_record(db, index, first_seen_ms ? first_seen_ms[i] : CX_TIME_NONE);
+        }
+    }
+    if (rc != CX_OK)
+        drop_new_records(db, first_new, log_len);
+    return rc;
+}
+
+int cx_customers_add(cx_customers *db, const char *id, int64_t first_seen_ms)
+{
+    CX__CHECK_ARG(db, "cx_customers_add");
+    int rc = check_new_customer(db, id, first_seen_ms, "");
+    if (rc != CX_OK)
+        return rc;
+    const char *ids[1] = { id };
+    const int64_t first[1] = { first_seen_ms };
+    return cx_customers_add_many(db, ids, first, 1);
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+int cx_customers_count(size_t *out, const cx_customers *db)
+{
+    CX__CHECK_ARG(out, "cx_customers_count");
+    CX__CHECK_ARG(db, "cx_customers_count");
+    *out = db->ids.count;
+    return CX_OK;
+}
+
+int cx_customers_find(size_t *out, const cx_customers *db, const char *id)
+{
+    CX__CHECK_ARG(out, "cx_customers_find");
+    CX__CHECK_ARG(db, "cx_customers_find");
+    uint32_t index;
+    int rc = cx__customer_lookup(db, id, &index, "cx_customers_find: ");
+    if (rc == CX_OK)
+        *out = index;
+    return rc;
+}
+
+int cx_customers_get_id(const char **out, const cx_customers *db, size_t index)
+{
+    CX__CHECK_ARG(out, "cx_customers_get_id");
+    CX__CHECK_ARG(db, "cx_customers_get_id");
+    if (index >= db->ids.count)
+        return cx__error(CX_ENOTFOUND, "cx_customers_get_id: record %zu is past the end (%zu records)", index,
+                         db->ids.count);
+    *out = cx__hashmap_key(&db->ids, (uint32_t)index, NULL);
+    return CX_OK;
+}
+
+int cx_customers_set_consent(cx_customers *db, const char *id, uint32_t flags)
+{
+    CX__CHECK_ARG(db, "cx_customers_set_consent");
+    uint32_t index;
+    int rc = cx__customer_lookup(db, id, &index, "cx_customers_set_consent: ");
+    if (rc != CX_OK)
+        return rc;
+    db->cust[cx__customer_root(db, index)].consent = flags;
+    return CX_OK;
+}
+
+int cx_customer_profile_init(cx_customer_profile *p, unsigned int version)
+{
+    CX__CHECK_ARG(p, "cx_customer_profile_init");
+    int rc = cx__check_version(version, CX_CUSTOMER_PROFILE_VERSION, "cx_customer_profile");
+    if (rc != CX_OK)
+        return rc;
+    memset(p, 0, sizeof *p);
+    p->version = version;
+    return CX_OK;
+}
+
+static uint64_t event_count(const cx__cust *c)
+{
+    return (uint64_t)c->interactions + c->resolved + c->nps_n + c->csat_n + c->ces_n + c->sentiment_n;
+}
+
+static void fill_profile(cx_customer_profile *out, const cx_customers *db, uint32_t index)
+{
+    uint32_t root = cx__customer_root(db, index);
+    const cx__cust *c = &db->cust[root];
+    out->id = cx__hashmap_key(&db->ids, index, NULL);
+    out->index = index;
+    out->merged_into = root == index ? NULL : cx__hashmap_key(&db->ids, root, NULL);
+    out->first_seen_ms = c->first_seen;
+    out->last_seen_ms = c->last_seen;
+    out->events = event_count(c);
+    out->consent = c->consent;
+    out->attributes = db->attrs ? db->attrs[root].count : 0;
+}
+
+int cx_customers_get_profile(cx_customer_profile *out, const cx_customers *db, const char *id)
+{
+    CX__CHECK_ARG(out, "cx_customers_get_profile");
+    CX__CHECK_ARG(db, "cx_customers_get_profile");
+    int rc = cx__check_version(out->version, CX_CUSTOMER_PROFILE_VERSION, "cx_customer_profile");
+    uint32_t index;
+    if (rc == CX_OK)
+        rc = cx__customer_lookup(db, id, &index, "cx_customers_get_profile: ");
+    if (rc == CX_OK)
+        fill_profile(out, db, index);
+    return rc;
+}
+
+int cx_customers_get_profile_at(cx_customer_profile *out, const cx_customers *db, size_t index)
+{
+    CX__CHECK_ARG(out, "cx_customers_get_profile_at");
+    CX__CHECK_ARG(db, "cx_customers_get_profile_at");
+    int rc = cx__check_version(out->version, CX_CUSTOMER_PROFILE_VERSION, "cx_customer_profile");
+    if (rc != CX_OK)
+        return rc;
+    if (index >= db->ids.count)
+        return cx__error(CX_ENOTFOUND, "cx_customers_get_profile_at: record %zu is past the end (%zu records)", index,
+                         db->ids.count);
+    fill_profile(out, db, (uint32_t)index);
+    return CX_OK;
+}

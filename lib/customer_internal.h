@@ -1,0 +1,150 @@
+/*
+ * Internal layout of cx_customers, shared by the customer*.c files (not by
+ * other modules, which use cx/customer.h).
+ *
+ * Per-customer state is kept small (see docs/performance.md): decayed sums
+ * are floats relative to the customer's latest event, survey answers keep
+ * only counts, sums and the latest value. The optional history is one
+ * columnar log of every event with, per record, a backward chain through it.
+ */
+#ifndef CX_CUSTOMER_INTERNAL_H
+#define CX_CUSTOMER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cx/customer.h"
+#include "hashmap_internal.h"
+
+/* About year +/-100000, as the group module: keeps date arithmetic safe. */
+#define CX__TIME_LIMIT_MS 3155760000000000LL
+#define CX__MS_PER_DAY 86400000.0
+
+/* Log-only pseudo kind: the first-seen time given when the customer was added. */
+#define CX__EVENT_CREATED 0
+
+/* Decayed sums with the recent half-life ... */
+enum { R_INTER, R_LAT_X, R_LAT_W, R_SENT_X, R_SENT_W, R_CSAT_X, R_CSAT_W, R_CES_X, R_CES_W, R_COUNT };
+/* ... and with the baseline half-life. */
+enum { B_INTER, B_LAT_X, B_LAT_W, B_SENT_X, B_SENT_W, B_COUNT };
+
+#define CX__CUST_ABSORBED 0x01u /* some id was merged into this one */
+
+typedef struct cx__cust {
+    int64_t first_seen;       /* given or earliest event; CX_TIME_NONE */
+    int64_t last_seen;        /* latest event: the reference time of the decayed sums */
+    int64_t first_purchase, prev_purchase, last_purchase; /* earliest, second latest, latest */
+    int64_t last_complaint, last_nps, last_csat, last_ces, last_sentiment;
+    double monetary;
+    float recent[R_COUNT];
+    float baseline[B_COUNT];
+    float csat_sum, ces_sum;
+    uint32_t interactions, purchases, replies, complaints, resolved;
+    uint32_t nps_n, csat_n, ces_n, sentiment_n;
+    uint32_t consent;
+    uint32_t parent;          /* itself, or the record it was merged into */
+    uint8_t nps_value, csat_value, ces_value; /* latest answers (CSAT, CES as offsets from the scale minimum) */
+    uint8_t flags;
+} cx__cust;
+
+/* One attribute value of a record. */
+typedef struct cx__attr_entry {
+    uint32_t attr;            /* definition number */
+    uint32_t merge_id;        /* merge (1-based) that produced the value, 0 if set directly */
+    int64_t updated;
+    union {
+        double number;
+        int64_t time;
+        uint32_t string;      /* index in the string pool */
+        int32_t boolean;
+    } v;
+} cx__attr_entry;
+
+typedef struct cx__attr_list {
+    cx__attr_entry *items;    /* sorted by attr */
+    uint32_t count, cap;
+} cx__attr_list;
+
+typedef struct cx__attr_def {
+    cx_attr_type type;
+    cx_survivorship survivorship;
+    cx_survivorship_fn merge_fn;
+    void *payload;
+    void (*destroy)(void *payload);
+} cx__attr_def;
+
+typedef struct cx__merge {
+    uint32_t survivor, absorbed;
+    int64_t at_ms;
+    bool undone;
+    uint32_t consent_before, consent_after; /* survivor's */
+    cx__attr_list survivor_attrs;          /* the survivor's attributes before the merge */
+} cx__merge;
+
+typedef struct cx__log {
+    int64_t *time;
+    double *value;
+    uint32_t *prev;           /* previous entry of the same record + 1; 0 ends the chain */
+    uint8_t *kind;
+    size_t len, cap;
+} cx__log;
+
+struct cx_customers {
+    cx_customers_options opts;
+    double lambda_recent, lambda_baseline; /* decay rates per ms: ln 2 / half-life */
+    cx__hashmap ids;
+    cx__cust *cust;
+    size_t cust_cap;
+    uint32_t *log_head;       /* per record: latest log entry + 1 (history only) */
+    cx__log log;
+    cx__hashmap attr_names;
+    cx__attr_def *attr_defs;
+    size_t attr_defs_cap;
+    cx__attr_list *attrs;     /* per record, allocated with the first attribute value */
+    cx__hashmap strings;      /* pool of string values */
+    cx__merge *merges;
+    size_t merge_count, merge_cap;
+};
+
+/* ---- customer.c ---- */
+/* Validates an id; `where` prefixes the message ("customers[3]: "). */
+int cx__customer_check_id(const char *id, const char *where);
+int cx__customer_check_time(int64_t t, const char *what, const char *where);
+/* Record number of an id, or CX_ENOTFOUND naming it. */
+int cx__customer_lookup(const cx_customers *db, const char *id, uint32_t *index, const char *where);
+/* Follows merges to the record that answers for `index`. */
+uint32_t cx__customer_root(const cx_customers *db, uint32_t index);
+/* Writes "2026-01-31T12:00:00.000Z" (buf of at least 32 bytes). */
+void cx__format_time(char *buf, size_t size, int64_t ms);
+/* Grows the per-record arrays to hold `need` records. */
+int cx__customers_reserve(cx_customers *db, size_t need);
+/* Grows the log to hold `extra` more entries. */
+int cx__log_reserve(cx_customers *db, size_t extra);
+void cx__log_append(cx_customers *db, uint32_t record, int64_t t, uint8_t kind, double value);
+
+/* ---- customer_signals.c ---- */
+void cx__cust_reset(cx__cust *c);
+/* Folds one event into a state; `count_complaints` false when a batch
+ * already counted them while validating. */
+void cx__cust_fold(const cx_customers *db, cx__cust *c, int64_t t, int kind, double value, bool count_complaints);
+/* Combines state `from` into `into` (merge without history). */
+void cx__cust_combine(const cx_customers *db, cx__cust *into, const cx__cust *from);
+/* Member records of a root (itself and the ids merged into it, transitively). */
+int cx__customer_members(const cx_customers *db, uint32_t root, uint32_t **members, size_t *count);
+/* Rebuilds a state from the history of `members` up to `as_of` (inclusive). */
+int cx__customer_replay(const cx_customers *db, const uint32_t *members, size_t count, int64_t as_of, cx__cust *out);
+/* Log entries of `members` up to `as_of`, in time order (then log order). */
+int cx__customer_history(const cx_customers *db, const uint32_t *members, size_t count, int64_t as_of,
+                         uint32_t **entries, size_t *len);
+
+/* ---- customer_attr.c ---- */
+void cx__attrs_destroy(cx_customers *db);
+void cx__attr_list_free(cx__attr_list *l);
+int cx__attr_list_copy(cx__attr_list *dst, const cx__attr_list *src);
+/* Builds the merged attribute list of survivor and absorbed (staged). */
+int cx__attrs_merge(cx_customers *db, uint32_t survivor, uint32_t absorbed, uint32_t merge_id, cx__attr_list *out);
+/* Builds the survivor's list after undoing merge `merge_id` (staged). */
+int cx__attrs_unmerge(const cx_customers *db, const cx__attr_list *current, const cx__attr_list *before,
+                      uint32_t merge_id, cx__attr_list *out);
+
+#endif /* CX_CUSTOMER_INTERNAL_H */
