@@ -71,6 +71,9 @@ int cx_customers_new(cx_customers **out, const cx_customers_options *opts)
     db->opts = o;
     db->lambda_recent = log(2.0) / (o.recent_half_life_days * CX__MS_PER_DAY);
     db->lambda_baseline = log(2.0) / (o.baseline_half_life_days * CX__MS_PER_DAY);
+    double ratio = o.baseline_half_life_days / o.recent_half_life_days;
+    if (ratio <= 64 && fabs(ratio - round(ratio)) < 1e-12 * ratio)
+        db->half_life_ratio = (unsigned)round(ratio);
     cx__hashmap_init(&db->ids);
     cx__hashmap_init(&db->attr_names);
     cx__hashmap_init(&db->strings);
@@ -91,7 +94,9 @@ void cx_customers_free(cx_customers *db)
     cx__free(db->log.prev);
     cx__free(db->log.kind);
     cx__free(db->log_head);
-    cx__free(db->cust);
+    cx__free(db->hot_block);
+    cx__free(db->cold);
+    cx__free(db->consent);
     cx__hashmap_destroy(&db->ids);
     cx__free(db);
 }
@@ -164,13 +169,6 @@ int cx__customer_lookup(const cx_customers *db, const char *id, uint32_t *index,
     return CX_OK;
 }
 
-uint32_t cx__customer_root(const cx_customers *db, uint32_t index)
-{
-    while (db->cust[index].parent != index)
-        index = db->cust[index].parent;
-    return index;
-}
-
 /* New capacity for `need` records: exact for big batches, else 1.5x. */
 static size_t next_cap(size_t cap, size_t need)
 {
@@ -189,6 +187,28 @@ static int grow_array(void **items, size_t count, size_t new_cap, size_t item)
     return CX_OK;
 }
 
+_Static_assert(sizeof(cx__hot) == 64, "a customer's hot fields fill one cache line");
+
+/* Grows the hot records, keeping them 64-byte aligned (one cache line
+ * each) inside a block from the host's allocator, which only promises
+ * malloc's alignment: the block is over-allocated and the records moved
+ * when realloc returns a block at another offset. */
+static int grow_hot(cx_customers *db, size_t count, size_t cap)
+{
+    size_t old_offset = db->hot_block ? (size_t)((char *)db->hot - (char *)db->hot_block) : 0;
+    if (cap > (SIZE_MAX - 64) / sizeof(cx__hot))
+        return CX_ENOMEM;
+    char *block = cx__realloc(db->hot_block, cap * sizeof(cx__hot) + 64);
+    if (block == NULL)
+        return CX_ENOMEM;
+    size_t offset = (size_t)(-(uintptr_t)block & 63);
+    if (offset != old_offset)
+        memmove(block + offset, block + old_offset, count * sizeof(cx__hot));
+    db->hot_block = block;
+    db->hot = (cx__hot *)(void *)(block + offset);
+    return CX_OK;
+}
+
 int cx__customers_reserve(cx_customers *db, size_t need)
 {
     if (need > UINT32_MAX - 1)
@@ -196,10 +216,12 @@ int cx__customers_reserve(cx_customers *db, size_t need)
     if (need <= db->cust_cap)
         return CX_OK;
     size_t cap = next_cap(db->cust_cap, need), count = db->ids.count;
-    void *p = db->cust;
-    if (grow_array(&p, count, cap, sizeof *db->cust) != CX_OK)
+    if (grow_hot(db, count, cap) != CX_OK)
         return cx__nomem("adding customers");
-    db->cust = p;
+    void *p = db->cold;
+    if (grow_array(&p, count, cap, sizeof *db->cold) != CX_OK)
+        return cx__nomem("adding customers");
+    db->cold = p;
     if (db->opts.keep_history) {
         p = db->log_head;
         if (grow_array(&p, count, cap, sizeof *db->log_head) != CX_OK)
@@ -211,6 +233,12 @@ int cx__customers_reserve(cx_customers *db, size_t need)
         if (grow_array(&p, count, cap, sizeof *db->attrs) != CX_OK)
             return cx__nomem("adding customers");
         db->attrs = p;
+    }
+    if (db->consent != NULL) {
+        p = db->consent;
+        if (grow_array(&p, count, cap, sizeof *db->consent) != CX_OK)
+            return cx__nomem("adding customers");
+        db->consent = p;
     }
     db->cust_cap = cap; /* every array now holds `cap` records */
     return CX_OK;
@@ -278,10 +306,13 @@ static int check_new_customer(const cx_customers *db, const char *id, int64_t fi
 
 static void init_record(cx_customers *db, uint32_t index, int64_t first_seen)
 {
-    cx__cust *c = &db->cust[index];
-    cx__cust_reset(c);
-    c->first_seen = first_seen;
-    c->parent = index;
+    cx__cust c;
+    cx__cust_reset(&c);
+    c.hot.first_seen = first_seen;
+    c.hot.parent = index;
+    cx__cust_store(db, index, &c);
+    if (db->consent != NULL)
+        db->consent[index] = 0;
     if (db->opts.keep_history) {
         db->log_head[index] = 0;
         if (first_seen != CX_TIME_NONE)
@@ -383,7 +414,13 @@ int cx_customers_set_consent(cx_customers *db, const char *id, uint32_t flags)
     int rc = cx__customer_lookup(db, id, &index, "cx_customers_set_consent: ");
     if (rc != CX_OK)
         return rc;
-    db->cust[cx__customer_root(db, index)].consent = flags;
+    if (db->consent == NULL && flags != 0) { /* allocated with the first consent given */
+        db->consent = cx__calloc(db->cust_cap ? db->cust_cap : 1, sizeof *db->consent);
+        if (db->consent == NULL)
+            return cx__nomem("storing consent flags");
+    }
+    if (db->consent != NULL)
+        db->consent[cx__customer_root(db, index)] = flags;
     return CX_OK;
 }
 
@@ -398,22 +435,22 @@ int cx_customer_profile_init(cx_customer_profile *p, unsigned int version)
     return CX_OK;
 }
 
-static uint64_t event_count(const cx__cust *c)
+static uint64_t event_count(const cx__hot *h, const cx__cold *c)
 {
-    return (uint64_t)c->interactions + c->resolved + c->nps_n + c->csat_n + c->ces_n + c->sentiment_n;
+    return (uint64_t)h->interactions + h->resolved + c->nps_n + c->csat_n + c->ces_n + c->sentiment_n;
 }
 
 static void fill_profile(cx_customer_profile *out, const cx_customers *db, uint32_t index)
 {
     uint32_t root = cx__customer_root(db, index);
-    const cx__cust *c = &db->cust[root];
+    const cx__hot *h = &db->hot[root];
     out->id = cx__hashmap_key(&db->ids, index, NULL);
     out->index = index;
     out->merged_into = root == index ? NULL : cx__hashmap_key(&db->ids, root, NULL);
-    out->first_seen_ms = c->first_seen;
-    out->last_seen_ms = c->last_seen;
-    out->events = event_count(c);
-    out->consent = c->consent;
+    out->first_seen_ms = h->first_seen;
+    out->last_seen_ms = h->last_seen;
+    out->events = event_count(h, &db->cold[root]);
+    out->consent = cx__consent(db, root);
     out->attributes = db->attrs ? db->attrs[root].count : 0;
 }
 

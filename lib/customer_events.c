@@ -80,7 +80,7 @@ static int check_event(cx_customers *db, uint32_t root, const char *id, int64_t 
                          where, id, kind_label(kind));
     if ((rc = check_value(db, kind, value ? *value : 0, where, id)) != CX_OK)
         return rc;
-    cx__cust *c = &db->cust[root];
+    cx__hot *c = &db->hot[root];
     if (c->first_seen != CX_TIME_NONE && t < c->first_seen) {
         char at[40], first[40];
         cx__format_time(at, sizeof at, t);
@@ -98,57 +98,151 @@ static int check_event(cx_customers *db, uint32_t root, const char *id, int64_t 
     return CX_OK;
 }
 
-static void undo_trial(cx_customers *db, const uint32_t *records, const cx_event_kind *kinds, size_t n)
+#if defined(__GNUC__)
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)(addr))
+#endif
+
+/* How far ahead the loops over a batch fetch customer records: far enough
+ * for a memory access to complete, near enough to stay in the caches. */
+#ifndef AHEAD
+#define AHEAD 12
+#endif
+
+/* Fetches a customer's hot line (what checking and most events touch), and
+ * the cold part too when the event needs it. */
+static void prefetch_record(const cx_customers *db, int64_t record, bool cold)
+{
+    if (record < 0)
+        return;
+    PREFETCH(&db->hot[record]);
+    if (cold) {
+        const char *p = (const char *)&db->cold[record];
+        for (size_t off = 0; off < sizeof(cx__cold); off += 64)
+            PREFETCH(p + off);
+        PREFETCH(p + sizeof(cx__cold) - 1);
+    }
+}
+
+static bool touches_cold(cx_event_kind kind)
+{
+    return kind != CX_EVENT_INTERACTION && kind != CX_EVENT_REPLY && kind != CX_EVENT_COMPLAINT_RESOLVED;
+}
+
+/* A batch of events, given by id or by record number. */
+typedef struct batch {
+    const char *const *ids;     /* NULL when given by record */
+    const size_t *records;
+    const int64_t *times;
+    const cx_event_kind *kinds;
+    const double *values;       /* may be NULL */
+    size_t n;
+    bool single;                /* one event: messages without "events[i]: " */
+    int64_t *found;             /* per event: record, or -1 for an unknown id */
+} batch;
+
+static const char *event_id(const cx_customers *db, const batch *b, size_t i)
+{
+    return b->found[i] >= 0 ? cx__hashmap_key(&db->ids, (uint32_t)b->found[i], NULL) : b->ids[i];
+}
+
+/* Checks event i. */
+static int check_one(cx_customers *db, const batch *b, size_t i, const char *where)
+{
+    if (b->found[i] < 0 && b->ids != NULL)
+        return cx__error(CX_ENOTFOUND, "%scustomer \"%.64s\" is not known", where, b->ids[i]);
+    if (b->found[i] < 0)
+        return cx__error(CX_ENOTFOUND, "%srecord %zu is past the end (%zu records)", where, b->records[i],
+                         db->ids.count);
+    return check_event(db, cx__customer_root(db, (uint32_t)b->found[i]), event_id(db, b, i), b->times[i],
+                       b->kinds[i], b->values ? &b->values[i] : NULL, where);
+}
+
+static void undo_trial(cx_customers *db, const batch *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        cx__cust *c = &db->cust[cx__customer_root(db, records[i])];
-        if (kinds[i] == CX_EVENT_COMPLAINT)
+        cx__hot *c = &db->hot[cx__customer_root(db, (uint32_t)b->found[i])];
+        if (b->kinds[i] == CX_EVENT_COMPLAINT)
             c->complaints--;
-        else if (kinds[i] == CX_EVENT_COMPLAINT_RESOLVED)
+        else if (b->kinds[i] == CX_EVENT_COMPLAINT_RESOLVED)
             c->resolved--;
     }
 }
 
-static int validate_events(cx_customers *db, const char *const *ids, const int64_t *times, const cx_event_kind *kinds,
-                           const double *values, size_t n, bool single, uint32_t *records)
+/* Messages are formatted only for a failure, because the "events[i]: "
+ * prefix costs more than the checks themselves. */
+static int validate_events(cx_customers *db, const batch *b)
 {
-    char where[48] = "";
-    for (size_t i = 0; i < n; i++) {
-        if (!single)
-            snprintf(where, sizeof where, "events[%zu]: ", i);
-        int rc = cx__customer_lookup(db, ids[i], &records[i], where);
+    for (size_t i = 0; i < b->n; i++) {
+        if (i + AHEAD < b->n)
+            prefetch_record(db, b->found[i + AHEAD], false);
+        int rc = check_one(db, b, i, "");
         if (rc == CX_OK)
-            rc = check_event(db, cx__customer_root(db, records[i]), ids[i], times[i], kinds[i],
-                             values ? &values[i] : NULL, where);
-        if (rc != CX_OK) {
-            undo_trial(db, records, kinds, i);
-            return rc;
+            continue;
+        if (!b->single) { /* the same check again, to name the event in the message */
+            char where[48];
+            snprintf(where, sizeof where, "events[%zu]: ", i);
+            rc = check_one(db, b, i, where);
         }
+        undo_trial(db, b, i);
+        return rc;
     }
     return CX_OK;
 }
 
-static int add_events(cx_customers *db, const char *const *ids, const int64_t *times, const cx_event_kind *kinds,
-                      const double *values, size_t n, bool single)
+static int find_records(const cx_customers *db, batch *b)
 {
-    uint32_t one, *records = single ? &one : cx__reallocarray(NULL, n, sizeof *records);
-    if (records == NULL)
-        return cx__nomem("recording events");
-    int rc = validate_events(db, ids, times, kinds, values, n, single, records);
-    if (rc == CX_OK && db->opts.keep_history && (rc = cx__log_reserve(db, n)) != CX_OK)
-        undo_trial(db, records, kinds, n);
-    if (rc == CX_OK) {
-        /* Complaints were counted by the trial; nothing below can fail. */
-        for (size_t i = 0; i < n; i++) {
-            double v = values && needs_value(kinds[i]) ? values[i] : 0.0;
-            uint32_t root = cx__customer_root(db, records[i]);
-            cx__cust_fold(db, &db->cust[root], times[i], kinds[i], v, false);
-            if (db->opts.keep_history)
-                cx__log_append(db, records[i], times[i], (uint8_t)kinds[i], v);
+    if (b->ids == NULL) {
+        for (size_t i = 0; i < b->n; i++)
+            b->found[i] = b->records[i] < db->ids.count ? (int64_t)b->records[i] : -1;
+        return CX_OK;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->ids[i] == NULL) {
+            if (b->single)
+                return cx__error(CX_EINVAL, "customer id is NULL");
+            return cx__error(CX_EINVAL, "events[%zu]: customer id is NULL", i);
         }
     }
-    if (!single)
-        cx__free(records);
+    cx__hashmap_find_strings(&db->ids, b->ids, b->n, b->found);
+    return CX_OK;
+}
+
+static void apply_events(cx_customers *db, const batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (i + AHEAD < b->n) {
+            prefetch_record(db, b->found[i + AHEAD], touches_cold(b->kinds[i + AHEAD]));
+            if (db->opts.keep_history)
+                PREFETCH(&db->log_head[b->found[i + AHEAD]]);
+        }
+        uint32_t record = (uint32_t)b->found[i];
+        cx_event_kind kind = b->kinds[i];
+        double v = b->values && needs_value(kind) ? b->values[i] : 0.0;
+        uint32_t root = cx__customer_root(db, record);
+        cx__cust_fold(db, &db->hot[root], &db->cold[root], b->times[i], kind, v, false);
+        if (db->opts.keep_history)
+            cx__log_append(db, record, b->times[i], (uint8_t)kind, v);
+    }
+}
+
+static int add_events(cx_customers *db, batch *b)
+{
+    int64_t one;
+    b->found = b->single ? &one : cx__reallocarray(NULL, b->n, sizeof *b->found);
+    if (b->found == NULL)
+        return cx__nomem("recording events");
+    int rc = find_records(db, b);
+    if (rc == CX_OK)
+        rc = validate_events(db, b);
+    if (rc == CX_OK && db->opts.keep_history && (rc = cx__log_reserve(db, b->n)) != CX_OK)
+        undo_trial(db, b, b->n);
+    /* Complaints were counted by the trial; applying cannot fail. */
+    if (rc == CX_OK)
+        apply_events(db, b);
+    if (!b->single)
+        cx__free(b->found);
     return rc;
 }
 
@@ -161,13 +255,51 @@ int cx_customers_add_events(cx_customers *db, const char *const *ids, const int6
     CX__CHECK_ARG(ids, "cx_customers_add_events");
     CX__CHECK_ARG(timestamps_ms, "cx_customers_add_events");
     CX__CHECK_ARG(kinds, "cx_customers_add_events");
-    return add_events(db, ids, timestamps_ms, kinds, values, n, false);
+    batch b = { ids, NULL, timestamps_ms, kinds, values, n, false, NULL };
+    return add_events(db, &b);
+}
+
+int cx_customers_add_events_at(cx_customers *db, const size_t *records, const int64_t *timestamps_ms,
+                               const cx_event_kind *kinds, const double *values, size_t n)
+{
+    CX__CHECK_ARG(db, "cx_customers_add_events_at");
+    if (n == 0)
+        return CX_OK;
+    CX__CHECK_ARG(records, "cx_customers_add_events_at");
+    CX__CHECK_ARG(timestamps_ms, "cx_customers_add_events_at");
+    CX__CHECK_ARG(kinds, "cx_customers_add_events_at");
+    batch b = { NULL, records, timestamps_ms, kinds, values, n, false, NULL };
+    return add_events(db, &b);
+}
+
+int cx_customers_find_many(size_t *out, const cx_customers *db, const char *const *ids, size_t n)
+{
+    CX__CHECK_ARG(db, "cx_customers_find_many");
+    if (n == 0)
+        return CX_OK;
+    CX__CHECK_ARG(out, "cx_customers_find_many");
+    CX__CHECK_ARG(ids, "cx_customers_find_many");
+    int64_t *found = cx__reallocarray(NULL, n, sizeof *found);
+    if (found == NULL)
+        return cx__nomem("looking up customers");
+    batch b = { ids, NULL, NULL, NULL, NULL, n, false, found };
+    int rc = find_records(db, &b);
+    for (size_t i = 0; i < n && rc == CX_OK; i++) {
+        if (found[i] < 0)
+            rc = cx__error(CX_ENOTFOUND, "cx_customers_find_many: ids[%zu]: customer \"%.64s\" is not known", i,
+                           ids[i]);
+    }
+    for (size_t i = 0; i < n && rc == CX_OK; i++)
+        out[i] = (size_t)found[i];
+    cx__free(found);
+    return rc;
 }
 
 int cx_customers_add_event(cx_customers *db, const char *id, int64_t timestamp_ms, cx_event_kind kind, double value)
 {
     CX__CHECK_ARG(db, "cx_customers_add_event");
-    return add_events(db, &id, &timestamp_ms, &kind, &value, 1, true);
+    batch b = { &id, NULL, &timestamp_ms, &kind, &value, 1, true, NULL };
+    return add_events(db, &b);
 }
 
 /* ---- signals ------------------------------------------------------------ */
@@ -183,117 +315,13 @@ int cx_customer_signals_init(cx_customer_signals *s, unsigned int version)
     return CX_OK;
 }
 
-static double days_between(int64_t from, int64_t to)
-{
-    return (double)(to - from) / CX__MS_PER_DAY;
-}
-
-static double ratio(double a, double b)
-{
-    return b > 0 && !isnan(a) ? a / b : NAN;
-}
-
-/* Events per day from a decayed count, corrected for a short tenure: a
- * steady rate r gives an expected decayed count r (1 - e^(-l A)) / l. */
-static double decayed_rate(double decayed_count, double half_life_days, double tenure_days)
-{
-    double lambda = log(2.0) / half_life_days;
-    double span = tenure_days > 1.0 ? tenure_days : 1.0;
-    return decayed_count * lambda / -expm1(-lambda * span);
-}
-
-static void fill_activity(const cx_customers *db, const cx__cust *c, double fr, double fb, cx_customer_signals *s)
-{
-    s->events = (uint64_t)c->interactions + c->resolved + c->nps_n + c->csat_n + c->ces_n + c->sentiment_n;
-    s->interactions = c->interactions;
-    s->recency_days = c->last_seen == CX_TIME_NONE ? NAN : days_between(c->last_seen, s->as_of_ms);
-    s->interaction_rate_recent = decayed_rate(c->recent[R_INTER] * fr, db->opts.recent_half_life_days, s->tenure_days);
-    s->interaction_rate_baseline =
-        decayed_rate(c->baseline[B_INTER] * fb, db->opts.baseline_half_life_days, s->tenure_days);
-    s->interaction_trend = ratio(s->interaction_rate_recent, s->interaction_rate_baseline);
-    s->replies = c->replies;
-    s->reply_latency_recent = ratio(c->recent[R_LAT_X], c->recent[R_LAT_W]);
-    s->reply_latency_baseline = ratio(c->baseline[B_LAT_X], c->baseline[B_LAT_W]);
-    s->reply_latency_trend = ratio(s->reply_latency_recent, s->reply_latency_baseline);
-    s->complaints = c->complaints;
-    s->open_complaints = c->complaints > c->resolved ? c->complaints - c->resolved : 0;
-    s->last_complaint_ms = c->last_complaint;
-}
-
-static void fill_purchases(const cx__cust *c, cx_customer_signals *s)
-{
-    s->purchases = c->purchases;
-    s->monetary_total = c->monetary;
-    s->monetary_mean = c->purchases ? c->monetary / c->purchases : NAN;
-    s->last_purchase_ms = c->last_purchase;
-    s->repurchase_gap_days = c->purchases ? days_between(c->last_purchase, s->as_of_ms) : NAN;
-    s->repurchase_interval_mean_days = NAN;
-    s->repurchase_interval_last_days = NAN;
-    s->repurchase_trend = NAN;
-    if (c->purchases >= 2) {
-        s->repurchase_interval_mean_days = days_between(c->first_purchase, c->last_purchase) / (c->purchases - 1);
-        s->repurchase_interval_last_days = days_between(c->prev_purchase, c->last_purchase);
-        double open = fmax(s->repurchase_gap_days, s->repurchase_interval_last_days);
-        s->repurchase_trend = ratio(open, s->repurchase_interval_mean_days);
-    }
-}
-
-static cx_nps_category nps_category(uint32_t answers, int value)
-{
-    if (answers == 0) return CX_NPS_NONE;
-    if (value >= 9) return CX_NPS_PROMOTER;
-    if (value >= 7) return CX_NPS_PASSIVE;
-    return CX_NPS_DETRACTOR;
-}
-
-static void fill_surveys(const cx_customers *db, const cx__cust *c, cx_customer_signals *s)
-{
-    s->nps_answers = c->nps_n;
-    s->last_nps = c->nps_n ? c->nps_value : NAN;
-    s->nps_category = nps_category(c->nps_n, c->nps_value);
-    s->last_nps_ms = c->last_nps;
-    s->csat_answers = c->csat_n;
-    s->csat_mean = c->csat_n ? (double)c->csat_sum / c->csat_n : NAN;
-    s->csat_recent = ratio(c->recent[R_CSAT_X], c->recent[R_CSAT_W]);
-    s->csat_last = c->csat_n ? c->csat_value + db->opts.csat_min : NAN;
-    s->last_csat_ms = c->last_csat;
-    s->ces_answers = c->ces_n;
-    s->ces_mean = c->ces_n ? (double)c->ces_sum / c->ces_n : NAN;
-    s->ces_recent = ratio(c->recent[R_CES_X], c->recent[R_CES_W]);
-    s->ces_last = c->ces_n ? c->ces_value + db->opts.ces_min : NAN;
-    s->last_ces_ms = c->last_ces;
-    s->sentiment_scores = c->sentiment_n;
-    /* Means of values that may be negative: the weights decide emptiness. */
-    s->sentiment_recent = c->recent[R_SENT_W] > 0 ? c->recent[R_SENT_X] / c->recent[R_SENT_W] : NAN;
-    s->sentiment_baseline = c->baseline[B_SENT_W] > 0 ? c->baseline[B_SENT_X] / c->baseline[B_SENT_W] : NAN;
-    s->sentiment_trend = s->sentiment_recent - s->sentiment_baseline;
-    s->last_sentiment_ms = c->last_sentiment;
-}
-
-/* Signals of a state at `as_of`, which is not before its latest event. */
-static void fill_signals(const cx_customers *db, const cx__cust *c, int64_t as_of, cx_customer_signals *s)
-{
-    unsigned int version = s->version;
-    memset(s, 0, sizeof *s);
-    s->version = version;
-    s->as_of_ms = as_of;
-    s->first_seen_ms = c->first_seen;
-    s->last_seen_ms = c->last_seen;
-    s->tenure_days = days_between(c->first_seen, as_of);
-    double dt = c->last_seen == CX_TIME_NONE ? 0.0 : (double)(as_of - c->last_seen);
-    double fr = exp(-db->lambda_recent * dt), fb = exp(-db->lambda_baseline * dt);
-    fill_activity(db, c, fr, fb, s);
-    fill_purchases(c, s);
-    fill_surveys(db, c, s);
-}
-
 static int signals_of_record(cx_customer_signals *out, const cx_customers *db, uint32_t index, int64_t as_of)
 {
     int rc = cx__customer_check_time(as_of, "as_of", "");
     if (rc != CX_OK)
         return rc;
     uint32_t root = cx__customer_root(db, index);
-    const cx__cust *c = &db->cust[root];
+    const cx__hot *c = &db->hot[root];
     const char *id = cx__hashmap_key(&db->ids, index, NULL);
     char at[40], when[40];
     cx__format_time(at, sizeof at, as_of);
@@ -302,7 +330,7 @@ static int signals_of_record(cx_customer_signals *out, const cx_customers *db, u
         return cx__error(CX_EEMPTY, "customer \"%.64s\" was not yet seen at %s (first seen %s)", id, at, when);
     }
     if (c->last_seen == CX_TIME_NONE || as_of >= c->last_seen) {
-        fill_signals(db, c, as_of, out);
+        cx__cust_signals(db, c, &db->cold[root], as_of, out);
         return CX_OK;
     }
     if (!db->opts.keep_history) {
@@ -318,7 +346,7 @@ static int signals_of_record(cx_customer_signals *out, const cx_customers *db, u
     rc = cx__customer_replay(db, members, count, as_of, &past);
     cx__free(members);
     if (rc == CX_OK)
-        fill_signals(db, &past, as_of, out);
+        cx__cust_signals(db, &past.hot, &past.cold, as_of, out);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #define CX_CUSTOMER_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cx/customer.h"
@@ -23,28 +24,50 @@
 /* Log-only pseudo kind: the first-seen time given when the customer was added. */
 #define CX__EVENT_CREATED 0
 
-/* Decayed sums with the recent half-life ... */
-enum { R_INTER, R_LAT_X, R_LAT_W, R_SENT_X, R_SENT_W, R_CSAT_X, R_CSAT_W, R_CES_X, R_CES_W, R_COUNT };
-/* ... and with the baseline half-life. */
-enum { B_INTER, B_LAT_X, B_LAT_W, B_SENT_X, B_SENT_W, B_COUNT };
+/*
+ * Decayed sums are kept relative to a per-customer epoch E (whole hours):
+ * S = sum_i x_i exp(lambda (t_i - E)), so that an event adds one term to
+ * its own sums and touches nothing else; S as of T is S exp(-lambda (T - E)).
+ * The epoch moves forward (rescaling every sum) only when exp(lambda_recent
+ * (t - E)) would pass e^40, about every 58 recent half-lives.
+ */
+#define CX__EPOCH_LIMIT 40.0
+#define CX__MS_PER_HOUR 3600000LL
+
+enum { D_RECENT_X, D_RECENT_W, D_BASELINE_X, D_BASELINE_W }; /* layout of a 4-float sum */
+
+/* What most events touch, in one 64-byte cache line per customer. */
+typedef struct cx__hot {
+    int64_t first_seen;       /* given or earliest event; CX_TIME_NONE */
+    uint32_t parent;          /* itself, or the record it was merged into */
+    uint32_t complaints, resolved; /* checking a batch reads only the fields up to here */
+    uint32_t interactions;
+    int64_t last_seen;        /* latest event */
+    int32_t epoch_hours;      /* E of the decayed sums, hours since 1970 */
+    float inter[2];           /* interactions: recent, baseline (weights only) */
+    uint32_t replies;
+    float latency[4];         /* reply seconds: recent x, w, baseline x, w */
+} cx__hot;
+
+/* The rest, touched by purchases, complaints, surveys and sentiment. */
+typedef struct cx__cold {
+    int64_t first_purchase, prev_purchase, last_purchase; /* earliest, second latest, latest */
+    double monetary;
+    int64_t last_complaint, last_nps, last_csat, last_ces, last_sentiment;
+    float sentiment[4];       /* recent x, w, baseline x, w */
+    float csat[2], ces[2];    /* recent x, w */
+    float csat_sum, ces_sum;
+    uint32_t purchases, nps_n, csat_n, ces_n, sentiment_n;
+    uint8_t nps_value, csat_value, ces_value; /* latest answers (CSAT, CES as offsets from the scale minimum) */
+    uint8_t flags;
+} cx__cold;
 
 #define CX__CUST_ABSORBED 0x01u /* some id was merged into this one */
 
+/* A whole state, as a value (replay, merge). */
 typedef struct cx__cust {
-    int64_t first_seen;       /* given or earliest event; CX_TIME_NONE */
-    int64_t last_seen;        /* latest event: the reference time of the decayed sums */
-    int64_t first_purchase, prev_purchase, last_purchase; /* earliest, second latest, latest */
-    int64_t last_complaint, last_nps, last_csat, last_ces, last_sentiment;
-    double monetary;
-    float recent[R_COUNT];
-    float baseline[B_COUNT];
-    float csat_sum, ces_sum;
-    uint32_t interactions, purchases, replies, complaints, resolved;
-    uint32_t nps_n, csat_n, ces_n, sentiment_n;
-    uint32_t consent;
-    uint32_t parent;          /* itself, or the record it was merged into */
-    uint8_t nps_value, csat_value, ces_value; /* latest answers (CSAT, CES as offsets from the scale minimum) */
-    uint8_t flags;
+    cx__hot hot;
+    cx__cold cold;
 } cx__cust;
 
 /* One attribute value of a record. */
@@ -92,8 +115,12 @@ typedef struct cx__log {
 struct cx_customers {
     cx_customers_options opts;
     double lambda_recent, lambda_baseline; /* decay rates per ms: ln 2 / half-life */
+    unsigned half_life_ratio;  /* baseline / recent half-life when a whole number (2..64), else 0 */
     cx__hashmap ids;
-    cx__cust *cust;
+    cx__hot *hot;             /* per record, 64-byte aligned inside hot_block */
+    void *hot_block;
+    cx__cold *cold;           /* per record */
+    uint32_t *consent;        /* per record, allocated with the first consent set */
     size_t cust_cap;
     uint32_t *log_head;       /* per record: latest log entry + 1 (history only) */
     cx__log log;
@@ -113,7 +140,16 @@ int cx__customer_check_time(int64_t t, const char *what, const char *where);
 /* Record number of an id, or CX_ENOTFOUND naming it. */
 int cx__customer_lookup(const cx_customers *db, const char *id, uint32_t *index, const char *where);
 /* Follows merges to the record that answers for `index`. */
-uint32_t cx__customer_root(const cx_customers *db, uint32_t index);
+static inline uint32_t cx__customer_root(const cx_customers *db, uint32_t index)
+{
+    while (db->hot[index].parent != index)
+        index = db->hot[index].parent;
+    return index;
+}
+static inline uint32_t cx__consent(const cx_customers *db, uint32_t index)
+{
+    return db->consent ? db->consent[index] : 0;
+}
 /* Writes "2026-01-31T12:00:00.000Z" (buf of at least 32 bytes). */
 void cx__format_time(char *buf, size_t size, int64_t ms);
 /* Grows the per-record arrays to hold `need` records. */
@@ -124,11 +160,17 @@ void cx__log_append(cx_customers *db, uint32_t record, int64_t t, uint8_t kind, 
 
 /* ---- customer_signals.c ---- */
 void cx__cust_reset(cx__cust *c);
+void cx__cust_load(const cx_customers *db, uint32_t index, cx__cust *out);
+void cx__cust_store(cx_customers *db, uint32_t index, const cx__cust *in);
 /* Folds one event into a state; `count_complaints` false when a batch
  * already counted them while validating. */
-void cx__cust_fold(const cx_customers *db, cx__cust *c, int64_t t, int kind, double value, bool count_complaints);
-/* Combines state `from` into `into` (merge without history). */
+void cx__cust_fold(const cx_customers *db, cx__hot *h, cx__cold *c, int64_t t, int kind, double value,
+                   bool count_complaints);
+/* Combines state `from` into `into` (merge). */
 void cx__cust_combine(const cx_customers *db, cx__cust *into, const cx__cust *from);
+/* Signals of a state as of `as_of`, which is not before its latest event. */
+void cx__cust_signals(const cx_customers *db, const cx__hot *h, const cx__cold *c, int64_t as_of,
+                      cx_customer_signals *s);
 /* Member records of a root (itself and the ids merged into it, transitively). */
 int cx__customer_members(const cx_customers *db, uint32_t root, uint32_t **members, size_t *count);
 /* Rebuilds a state from the history of `members` up to `as_of` (inclusive). */

@@ -20,10 +20,10 @@ static int check_merge(const cx_customers *db, uint32_t s, uint32_t a, int64_t a
 {
     if (s == a)
         return cx__error(CX_EINVAL, "cx_customers_merge: cannot merge customer \"%.64s\" into itself", id_of(db, s));
-    if (db->cust[s].parent != s)
+    if (db->hot[s].parent != s)
         return cx__error(CX_ESTATE, "cx_customers_merge: survivor \"%.64s\" was merged into \"%.64s\"; merge into that "
                          "id instead", id_of(db, s), id_of(db, cx__customer_root(db, s)));
-    if (db->cust[a].parent != a)
+    if (db->hot[a].parent != a)
         return cx__error(CX_ESTATE, "cx_customers_merge: customer \"%.64s\" is already merged into \"%.64s\"",
                          id_of(db, a), id_of(db, cx__customer_root(db, a)));
     return cx__customer_check_time(at_ms, "at_ms", "cx_customers_merge: ");
@@ -54,17 +54,21 @@ int cx_customers_merge(cx_customers *db, const char *survivor_id, const char *ab
         return rc;
     }
     /* Everything is staged; commit. */
-    cx__cust *cs = &db->cust[s], *ca = &db->cust[a];
-    uint32_t consent_before = cs->consent;
-    cx__cust_combine(db, cs, ca);
-    cs->consent = consent_before & ca->consent;
-    cs->flags |= CX__CUST_ABSORBED;
-    ca->parent = s;
+    cx__cust cs, ca;
+    cx__cust_load(db, s, &cs);
+    cx__cust_load(db, a, &ca);
+    cx__cust_combine(db, &cs, &ca);
+    cs.cold.flags |= CX__CUST_ABSORBED;
+    cx__cust_store(db, s, &cs);
+    db->hot[a].parent = s;
+    uint32_t consent_before = cx__consent(db, s), consent_after = consent_before & cx__consent(db, a);
+    if (db->consent != NULL)
+        db->consent[s] = consent_after;
     if (db->attrs != NULL) {
         cx__attr_list_free(&db->attrs[s]);
         db->attrs[s] = merged;
     }
-    db->merges[db->merge_count++] = (cx__merge){ s, a, at_ms, false, consent_before, cs->consent, before };
+    db->merges[db->merge_count++] = (cx__merge){ s, a, at_ms, false, consent_before, consent_after, before };
     return CX_OK;
 }
 
@@ -110,9 +114,9 @@ static int check_unmerge(cx_customers *db, const char *absorbed_id, uint32_t *a,
     if (*g == NULL)
         return cx__error(CX_ESTATE, "%scustomer \"%.64s\" is not merged into another", f, absorbed_id);
     uint32_t s = (*g)->survivor;
-    if (db->cust[s].parent != s)
+    if (db->hot[s].parent != s)
         return cx__error(CX_ESTATE, "%s\"%.64s\" was itself merged into \"%.64s\" since; unmerge \"%.64s\" first", f,
-                         id_of(db, s), id_of(db, db->cust[s].parent), id_of(db, s));
+                         id_of(db, s), id_of(db, db->hot[s].parent), id_of(db, s));
     return CX_OK;
 }
 
@@ -137,15 +141,14 @@ int cx_customers_unmerge(cx_customers *db, const char *absorbed_id)
         g->undone = false;
         return rc;
     }
-    const cx__cust *old_s = &db->cust[s], *old_a = &db->cust[a];
-    new_s.consent = old_s->consent == g->consent_after ? g->consent_before : old_s->consent;
-    new_s.parent = s;
-    new_s.flags = absorbs_any(db, s) ? CX__CUST_ABSORBED : 0;
-    new_a.consent = old_a->consent;
-    new_a.parent = a;
-    new_a.flags = old_a->flags;
-    db->cust[s] = new_s;
-    db->cust[a] = new_a;
+    new_s.hot.parent = s;
+    new_s.cold.flags = absorbs_any(db, s) ? CX__CUST_ABSORBED : 0;
+    new_a.hot.parent = a;
+    new_a.cold.flags = db->cold[a].flags;
+    cx__cust_store(db, s, &new_s);
+    cx__cust_store(db, a, &new_a);
+    if (db->consent != NULL && db->consent[s] == g->consent_after)
+        db->consent[s] = g->consent_before;
     if (db->attrs != NULL) {
         cx__attr_list_free(&db->attrs[s]);
         db->attrs[s] = attrs;

@@ -424,6 +424,53 @@ static void test_customer_bad_events_change_nothing(void **state)
     cx_customers_free(db);
 }
 
+static void test_customer_events_by_record(void **state)
+{
+    (void)state;
+    cx_customers *db = new_set(1);
+    assert_ok(cx_customers_add(db, "bob", CX_TIME_NONE));
+    assert_ok(cx_customers_add(db, "alice", AT(0)));
+    const char *ids[] = { "alice", "bob", "alice" };
+    size_t records[3];
+    assert_ok(cx_customers_find_many(records, db, ids, 3));
+    assert_int_equal(records[0], 1);
+    assert_int_equal(records[1], 0);
+    /* alice's timeline by record number gives the same signals. ref: alice_day90 */
+    size_t rec[N_ALICE];
+    int64_t t[N_ALICE];
+    cx_event_kind k[N_ALICE];
+    double v[N_ALICE];
+    for (size_t i = 0; i < N_ALICE; i++) {
+        rec[i] = records[0];
+        t[i] = AT(alice[i].day);
+        k[i] = alice[i].kind;
+        v[i] = alice[i].value;
+    }
+    assert_ok(cx_customers_add_events_at(db, rec, t, k, v, N_ALICE));
+    cx_customer_signals s = signals_of(db, "alice", 90);
+    assert_alice_day90(&s);
+    /* Errors name the item; nothing is applied. */
+    const char *unknown[] = { "alice", "zed" };
+    records[0] = records[1] = 99;
+    assert_status(cx_customers_find_many(records, db, unknown, 2), CX_ENOTFOUND);
+    assert_error_mentions("ids[1]: customer \"zed\" is not known");
+    assert_int_equal(records[0], 99);
+    size_t bad[] = { 1, 2 };
+    assert_status(cx_customers_add_events_at(db, bad, t, k, v, 2), CX_ENOTFOUND);
+    assert_error_mentions("events[1]: record 2 is past the end (2 records)");
+    size_t late[] = { 1, 1 };
+    int64_t t2[] = { AT(95), AT(-5) };
+    assert_status(cx_customers_add_events_at(db, late, t2, k, v, 2), CX_ERANGE);
+    assert_error_mentions("events[1]: customer \"alice\": interaction at 2025-12-27");
+    s = signals_of(db, "alice", 90);
+    assert_alice_day90(&s);
+    assert_status(cx_customers_add_events_at(db, NULL, t, k, v, 1), CX_EINVAL);
+    assert_ok(cx_customers_find_many(NULL, db, NULL, 0));
+    const char *null_id[] = { NULL };
+    assert_status(cx_customers_find_many(records, db, null_id, 1), CX_EINVAL);
+    cx_customers_free(db);
+}
+
 static void test_customer_complaints_within_a_batch(void **state)
 {
     (void)state;
@@ -927,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_customer_signals_replay),
         cmocka_unit_test(test_customer_signals_without_events),
         cmocka_unit_test(test_customer_bad_events_change_nothing),
+        cmocka_unit_test(test_customer_events_by_record),
         cmocka_unit_test(test_customer_complaints_within_a_batch),
         cmocka_unit_test(test_customer_attributes),
         cmocka_unit_test(test_customer_merge_and_unmerge),
