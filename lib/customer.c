@@ -89,10 +89,9 @@ void cx_customers_free(cx_customers *db)
     for (size_t i = 0; i < db->merge_count; i++)
         cx__attr_list_free(&db->merges[i].survivor_attrs);
     cx__free(db->merges);
-    cx__free(db->log.time);
-    cx__free(db->log.value);
-    cx__free(db->log.prev);
-    cx__free(db->log.kind);
+    for (size_t i = 0; i < db->log.chunk_count; i++)
+        cx__free(db->log.chunks[i]);
+    cx__free(db->log.chunks);
     cx__free(db->log_head);
     cx__free(db->hot_block);
     cx__free(db->cold);
@@ -249,27 +248,18 @@ int cx__log_reserve(cx_customers *db, size_t extra)
     cx__log *log = &db->log;
     if (extra > UINT32_MAX - 1 - log->len)
         return cx__error(CX_ENOMEM, "the event history holds at most %u events", UINT32_MAX - 1);
-    size_t need = log->len + extra;
-    if (need <= log->cap)
-        return CX_OK;
-    size_t cap = log->cap ? log->cap : 1024;
-    while (cap < need)
-        cap = cap > (UINT32_MAX - 1) / 2 ? UINT32_MAX - 1 : cap * 2;
-    /* Each array is grown on its own; `cap` is raised only when all are. */
-    void *p;
-    if ((p = cx__reallocarray(log->time, cap, sizeof *log->time)) == NULL)
+    size_t need = (log->len + extra + CX__LOG_CHUNK - 1) >> CX__LOG_CHUNK_BITS;
+    void *chunks = log->chunks;
+    if (cx__grow(&chunks, &log->chunk_cap, need, sizeof *log->chunks, 16) != CX_OK)
         return cx__nomem("growing the event history");
-    log->time = p;
-    if ((p = cx__reallocarray(log->value, cap, sizeof *log->value)) == NULL)
-        return cx__nomem("growing the event history");
-    log->value = p;
-    if ((p = cx__reallocarray(log->prev, cap, sizeof *log->prev)) == NULL)
-        return cx__nomem("growing the event history");
-    log->prev = p;
-    if ((p = cx__reallocarray(log->kind, cap, sizeof *log->kind)) == NULL)
-        return cx__nomem("growing the event history");
-    log->kind = p;
-    log->cap = cap;
+    log->chunks = chunks;
+    /* Chunks allocated before a failure stay as spare room. */
+    while (log->chunk_count < need) {
+        cx__log_chunk *c = cx__malloc(sizeof *c);
+        if (c == NULL)
+            return cx__nomem("growing the event history");
+        log->chunks[log->chunk_count++] = c;
+    }
     return CX_OK;
 }
 
@@ -277,10 +267,12 @@ void cx__log_append(cx_customers *db, uint32_t record, int64_t t, uint8_t kind, 
 {
     cx__log *log = &db->log;
     size_t i = log->len++;
-    log->time[i] = t;
-    log->value[i] = value;
-    log->kind[i] = kind;
-    log->prev[i] = db->log_head[record];
+    cx__log_chunk *c = CX__LOG_AT(log, i);
+    size_t k = CX__LOG_SLOT(i);
+    c->time[k] = t;
+    c->value[k] = value;
+    c->kind[k] = kind;
+    c->prev[k] = db->log_head[record];
     db->log_head[record] = (uint32_t)i + 1;
 }
 

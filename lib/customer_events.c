@@ -9,6 +9,8 @@
 #include "core_internal.h"
 #include "customer_internal.h"
 
+#define CX__REPLY_MAX_SECONDS 1e9 /* about 31 years */
+
 static const char *kind_label(int kind)
 {
     switch (kind) {
@@ -46,10 +48,14 @@ static int check_value(const cx_customers *db, int kind, double v, const char *w
     case CX_EVENT_COMPLAINT_RESOLVED:
         return CX_OK;
     case CX_EVENT_PURCHASE:
-    case CX_EVENT_REPLY:
         if (!isfinite(v) || v < 0)
-            return cx__error(CX_ERANGE, "%scustomer \"%.64s\": %s %s %g must be finite and >= 0", where, id,
-                             kind_label(kind), kind == CX_EVENT_PURCHASE ? "amount" : "latency in seconds", v);
+            return cx__error(CX_ERANGE, "%scustomer \"%.64s\": purchase amount %g must be finite and >= 0", where, id,
+                             v);
+        return CX_OK;
+    case CX_EVENT_REPLY: /* bounded so that decayed sums of latencies stay finite in single precision */
+        if (!(v >= 0 && v <= CX__REPLY_MAX_SECONDS))
+            return cx__error(CX_ERANGE, "%scustomer \"%.64s\": reply latency %g s is outside 0..1e9 s", where, id,
+                             v);
         return CX_OK;
     case CX_EVENT_NPS:
         return check_integer(v, 0, 10, "NPS answer", where, id);
@@ -323,9 +329,9 @@ static int signals_of_record(cx_customer_signals *out, const cx_customers *db, u
     uint32_t root = cx__customer_root(db, index);
     const cx__hot *c = &db->hot[root];
     const char *id = cx__hashmap_key(&db->ids, index, NULL);
-    char at[40], when[40];
-    cx__format_time(at, sizeof at, as_of);
+    char at[40], when[40]; /* formatted for messages only: this path is hot */
     if (c->first_seen == CX_TIME_NONE || as_of < c->first_seen) {
+        cx__format_time(at, sizeof at, as_of);
         cx__format_time(when, sizeof when, c->first_seen);
         return cx__error(CX_EEMPTY, "customer \"%.64s\" was not yet seen at %s (first seen %s)", id, at, when);
     }
@@ -334,6 +340,7 @@ static int signals_of_record(cx_customer_signals *out, const cx_customers *db, u
         return CX_OK;
     }
     if (!db->opts.keep_history) {
+        cx__format_time(at, sizeof at, as_of);
         cx__format_time(when, sizeof when, c->last_seen);
         return cx__error(CX_ESTATE, "customer \"%.64s\": %s is before its latest event at %s; replaying the past needs "
                          "a set with keep_history", id, at, when);
@@ -407,8 +414,10 @@ int cx_customers_walk_events(const cx_customers *db, const char *id, int64_t as_
         return rc;
     for (size_t i = 0; i < n && rc == CX_OK; i++) {
         uint32_t e = entries[2 * i];
-        if (db->log.kind[e] != CX__EVENT_CREATED)
-            rc = fn(entries[2 * i + 1], db->log.time[e], (cx_event_kind)db->log.kind[e], db->log.value[e], payload);
+        const cx__log_chunk *c = CX__LOG_AT(&db->log, e);
+        size_t k = CX__LOG_SLOT(e);
+        if (c->kind[k] != CX__EVENT_CREATED)
+            rc = fn(entries[2 * i + 1], c->time[k], (cx_event_kind)c->kind[k], c->value[k], payload);
     }
     cx__free(entries);
     return rc;

@@ -104,13 +104,27 @@ typedef struct cx__merge {
     cx__attr_list survivor_attrs;          /* the survivor's attributes before the merge */
 } cx__merge;
 
+/* The event history: fixed-size chunks, so it grows without copying and
+ * holds at most one partly used chunk of slack. */
+#define CX__LOG_CHUNK_BITS 14
+#define CX__LOG_CHUNK (1u << CX__LOG_CHUNK_BITS)
+
+typedef struct cx__log_chunk {
+    int64_t time[CX__LOG_CHUNK];
+    double value[CX__LOG_CHUNK];
+    uint32_t prev[CX__LOG_CHUNK];   /* previous entry of the same record + 1; 0 ends the chain */
+    uint8_t kind[CX__LOG_CHUNK];
+} cx__log_chunk;
+
 typedef struct cx__log {
-    int64_t *time;
-    double *value;
-    uint32_t *prev;           /* previous entry of the same record + 1; 0 ends the chain */
-    uint8_t *kind;
-    size_t len, cap;
+    cx__log_chunk **chunks;
+    size_t chunk_count, chunk_cap;
+    size_t len;
 } cx__log;
+
+/* One log entry, read or written in place. */
+#define CX__LOG_AT(log, i) ((log)->chunks[(i) >> CX__LOG_CHUNK_BITS])
+#define CX__LOG_SLOT(i) ((i) & (CX__LOG_CHUNK - 1))
 
 struct cx_customers {
     cx_customers_options opts;

@@ -460,8 +460,13 @@ static int gather(const cx_customers *db, const uint32_t *members, size_t count,
     size_t n = 0, cap = 0;
     history_item *items = NULL;
     for (size_t m = 0; m < count; m++) {
-        for (uint32_t e = db->log_head[members[m]]; e != 0; e = db->log.prev[e - 1]) {
-            if (db->log.time[e - 1] > as_of)
+        for (uint32_t e = db->log_head[members[m]]; e != 0;) {
+            const cx__log_chunk *c = CX__LOG_AT(&db->log, e - 1);
+            size_t k = CX__LOG_SLOT(e - 1);
+            int64_t t = c->time[k];
+            uint32_t entry = e - 1;
+            e = c->prev[k];
+            if (t > as_of)
                 continue;
             void *p = items;
             if (cx__grow(&p, &cap, n + 1, sizeof *items, 32) != CX_OK) {
@@ -469,7 +474,7 @@ static int gather(const cx_customers *db, const uint32_t *members, size_t count,
                 return cx__nomem("reading the event history");
             }
             items = p;
-            items[n++] = (history_item){ db->log.time[e - 1], e - 1, members[m] };
+            items[n++] = (history_item){ t, entry, members[m] };
         }
     }
     if (n > 1)
@@ -512,8 +517,9 @@ int cx__customer_replay(const cx_customers *db, const uint32_t *members, size_t 
         return rc;
     cx__cust_reset(out);
     for (size_t i = 0; i < n; i++) {
-        uint32_t e = items[i].entry;
-        cx__cust_fold(db, &out->hot, &out->cold, db->log.time[e], db->log.kind[e], db->log.value[e], true);
+        const cx__log_chunk *c = CX__LOG_AT(&db->log, items[i].entry);
+        size_t k = CX__LOG_SLOT(items[i].entry);
+        cx__cust_fold(db, &out->hot, &out->cold, c->time[k], c->kind[k], c->value[k], true);
     }
     cx__free(items);
     return CX_OK;

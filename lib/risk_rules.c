@@ -85,10 +85,12 @@ static int replies_slower(cx_rule_output *out, const cx_rule_context *ctx, void 
     out->input = s->reply_latency_trend;
     out->reference = s->reply_latency_baseline;
     out->value = ramp(s->reply_latency_trend, 1.0, 3.0);
-    char recent[24], baseline[24];
-    say_duration(recent, sizeof recent, s->reply_latency_recent);
-    say_duration(baseline, sizeof baseline, s->reply_latency_baseline);
-    SAY(out, "reply time %.1fx its baseline (%s vs %s)", s->reply_latency_trend, recent, baseline);
+    if (out->detail) {
+        char recent[24], baseline[24];
+        say_duration(recent, sizeof recent, s->reply_latency_recent);
+        say_duration(baseline, sizeof baseline, s->reply_latency_baseline);
+        SAY(out, "reply time %.1fx its baseline (%s vs %s)", s->reply_latency_trend, recent, baseline);
+    }
     return CX_OK;
 }
 

@@ -75,7 +75,7 @@ typedef enum cx_event_kind {
      *  must have an open complaint. `value` is ignored. */
     CX_EVENT_COMPLAINT_RESOLVED = 4,
     /** The customer replied to a message; `value` is the seconds the customer
-     *  took (finite, >= 0); an interaction. */
+     *  took (0 .. 1e9); an interaction. */
     CX_EVENT_REPLY = 5,
     /** An NPS answer; `value` an integer 0..10. */
     CX_EVENT_NPS = 6,
