@@ -104,7 +104,8 @@ typedef const cx_plugin_table *(*cx_plugin_entry_fn)(unsigned int host_abi_versi
 /**
  * @def CX_PLUGIN_ENTRY
  * Declares and begins the definition of a plugin's entry point, whose
- * parameter is named `param`: `CX_PLUGIN_ENTRY(host_abi) { return &table; }`.
+ * parameter is named `param`: `CX_PLUGIN_ENTRY(host_abi)` followed by the
+ * function body, which returns the plugin's table.
  */
 #define CX_PLUGIN_ENTRY(param) \
     CX_PLUGIN_EXPORT const cx_plugin_table *cx_plugin_entry(unsigned int param); \
