@@ -116,24 +116,54 @@ static int check_event(cx_customers *db, uint32_t root, const char *id, int64_t 
 #define AHEAD 12
 #endif
 
+/* Bytes of the cold part an event of a kind touches (see cx__cold). */
+static void cold_range(cx_event_kind kind, size_t *from, size_t *to)
+{
+    switch (kind) {
+    case CX_EVENT_PURCHASE:
+        *from = offsetof(cx__cold, first_purchase);
+        *to = offsetof(cx__cold, nps_n);
+        return;
+    case CX_EVENT_COMPLAINT:
+        *from = offsetof(cx__cold, last_complaint);
+        *to = offsetof(cx__cold, nps_value);
+        return;
+    case CX_EVENT_NPS:
+        *from = offsetof(cx__cold, nps_n);
+        *to = offsetof(cx__cold, csat_value);
+        return;
+    case CX_EVENT_CSAT:
+        *from = offsetof(cx__cold, csat_value);
+        *to = offsetof(cx__cold, ces_n);
+        return;
+    case CX_EVENT_CES:
+        *from = offsetof(cx__cold, ces_value);
+        *to = offsetof(cx__cold, sentiment_n);
+        return;
+    case CX_EVENT_SENTIMENT:
+        *from = offsetof(cx__cold, sentiment_n);
+        *to = sizeof(cx__cold);
+        return;
+    default: /* visits, replies, resolutions: the hot line only */
+        *from = *to = 0;
+        return;
+    }
+}
+
 /* Fetches a customer's hot line (what checking and most events touch), and
- * the cold part too when the event needs it. */
-static void prefetch_record(const cx_customers *db, int64_t record, bool cold)
+ * the cold bytes the event needs. */
+static void prefetch_record(const cx_customers *db, int64_t record, cx_event_kind kind, bool cold)
 {
     if (record < 0)
         return;
     PREFETCH(&db->hot[record]);
-    if (cold) {
-        const char *p = (const char *)&db->cold[record];
-        for (size_t off = 0; off < sizeof(cx__cold); off += 64)
-            PREFETCH(p + off);
-        PREFETCH(p + sizeof(cx__cold) - 1);
-    }
-}
-
-static bool touches_cold(cx_event_kind kind)
-{
-    return kind != CX_EVENT_INTERACTION && kind != CX_EVENT_REPLY && kind != CX_EVENT_COMPLAINT_RESOLVED;
+    size_t from, to;
+    cold_range(kind, &from, &to);
+    if (!cold || from == to)
+        return;
+    const char *p = (const char *)&db->cold[record];
+    PREFETCH(p + from);
+    PREFETCH(p + to - 1);
 }
 
 /* A batch of events, given by id or by record number. */
@@ -182,7 +212,7 @@ static int validate_events(cx_customers *db, const batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         if (i + AHEAD < b->n)
-            prefetch_record(db, b->found[i + AHEAD], false);
+            prefetch_record(db, b->found[i + AHEAD], b->kinds[i + AHEAD], false);
         int rc = check_one(db, b, i, "");
         if (rc == CX_OK)
             continue;
@@ -219,7 +249,7 @@ static void apply_events(cx_customers *db, const batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         if (i + AHEAD < b->n) {
-            prefetch_record(db, b->found[i + AHEAD], touches_cold(b->kinds[i + AHEAD]));
+            prefetch_record(db, b->found[i + AHEAD], b->kinds[i + AHEAD], true);
             if (db->opts.keep_history)
                 PREFETCH(&db->log_head[b->found[i + AHEAD]]);
         }

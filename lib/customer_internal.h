@@ -49,17 +49,28 @@ typedef struct cx__hot {
     float latency[4];         /* reply seconds: recent x, w, baseline x, w */
 } cx__hot;
 
-/* The rest, touched by purchases, complaints, surveys and sentiment. */
+/* The rest, grouped by the kind of event that touches it (without padding),
+ * so that recording an event fetches only its group's one or two lines. */
 typedef struct cx__cold {
     int64_t first_purchase, prev_purchase, last_purchase; /* earliest, second latest, latest */
     double monetary;
-    int64_t last_complaint, last_nps, last_csat, last_ces, last_sentiment;
-    float sentiment[4];       /* recent x, w, baseline x, w */
-    float csat[2], ces[2];    /* recent x, w */
-    float csat_sum, ces_sum;
-    uint32_t purchases, nps_n, csat_n, ces_n, sentiment_n;
+    uint32_t purchases;
+    uint32_t nps_n;
+    int64_t last_nps;
+    int64_t last_complaint;
     uint8_t nps_value, csat_value, ces_value; /* latest answers (CSAT, CES as offsets from the scale minimum) */
     uint8_t flags;
+    uint32_t csat_n;
+    int64_t last_csat;
+    float csat[2];            /* recent x, w */
+    float csat_sum;
+    uint32_t ces_n;
+    int64_t last_ces;
+    float ces[2];             /* recent x, w */
+    float ces_sum;
+    uint32_t sentiment_n;
+    int64_t last_sentiment;
+    float sentiment[4];       /* recent x, w, baseline x, w */
 } cx__cold;
 
 #define CX__CUST_ABSORBED 0x01u /* some id was merged into this one */
