@@ -330,7 +330,7 @@ int main(int argc, char **argv)
 {
     const char *q = getenv("CX_BENCH_QUICK");
     int quick = q != NULL && *q != '\0' && strcmp(q, "0") != 0;
-    size_t customers = quick ? 20000 : 1000000;
+    size_t customers = quick ? 5000 : 1000000;
     const char *peer = argc > 1 ? argv[1] : "bench/peer_customer.py";
     dataset data[2];
     if (make_dataset(&data[LIVE_FEED], customers, LIVE_FEED) != 0

@@ -286,14 +286,26 @@ static void where_item(char *buf, size_t size, const char *array, long long inde
         snprintf(buf, size, "%s[%lld]: ", array, index);
 }
 
-static int check_new_customer(const cx_customers *db, const char *id, int64_t first_seen, const char *where)
+static int check_new_customer(const char *id, int64_t first_seen, const char *where)
 {
     int rc = cx__customer_check_id(id, where);
     if (rc == CX_OK && first_seen != CX_TIME_NONE)
         rc = cx__customer_check_time(first_seen, "first_seen", where);
-    if (rc == CX_OK && cx__hashmap_find(&db->ids, id, strlen(id)) >= 0)
-        rc = cx__error(CX_EEXISTS, "%scustomer \"%.64s\" already exists", where, id);
     return rc;
+}
+
+/* Checks ids and times; messages are formatted only for a failure. */
+static int check_new_customers(const char *const *ids, const int64_t *first_seen_ms, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t first = first_seen_ms ? first_seen_ms[i] : CX_TIME_NONE;
+        if (check_new_customer(ids[i], first, "") == CX_OK)
+            continue;
+        char where[48];
+        where_item(where, sizeof where, "customers", (long long)i);
+        return check_new_customer(ids[i], first, where);
+    }
+    return CX_OK;
 }
 
 static void init_record(cx_customers *db, uint32_t index, int64_t first_seen)
@@ -328,15 +340,11 @@ int cx_customers_add_many(cx_customers *db, const char *const *ids, const int64_
     if (n == 0)
         return CX_OK;
     CX__CHECK_ARG(ids, "cx_customers_add_many");
-    char where[48];
-    for (size_t i = 0; i < n; i++) {
-        where_item(where, sizeof where, "customers", (long long)i);
-        int rc = check_new_customer(db, ids[i], first_seen_ms ? first_seen_ms[i] : CX_TIME_NONE, where);
-        if (rc != CX_OK)
-            return rc;
-    }
+    int rc = check_new_customers(ids, first_seen_ms, n);
+    if (rc != CX_OK)
+        return rc;
     size_t first_new = db->ids.count, log_len = db->log.len;
-    int rc = cx__customers_reserve(db, first_new + n);
+    rc = cx__customers_reserve(db, first_new + n);
     if (rc == CX_OK && db->opts.keep_history)
         rc = cx__log_reserve(db, n);
     for (size_t i = 0; i < n && rc == CX_OK; i++) {
@@ -345,8 +353,10 @@ int cx_customers_add_many(cx_customers *db, const char *const *ids, const int64_
         if (cx__hashmap_intern(&db->ids, ids[i], strlen(ids[i]), &index, &inserted) != CX_OK) {
             rc = cx__nomem("adding customers");
         } else if (!inserted) {
+            char where[48];
             where_item(where, sizeof where, "customers", (long long)i);
-            rc = cx__error(CX_EEXISTS, "%scustomer \"%.64s\" appears twice in the batch", where, ids[i]);
+            rc = cx__error(CX_EEXISTS, "%scustomer \"%.64s\" %s", where, ids[i],
+                           index < first_new ? "already exists" : "appears twice in the batch");
         } else {
             init_record(db, index, first_seen_ms ? first_seen_ms[i] : CX_TIME_NONE);
         }
@@ -359,7 +369,9 @@ int cx_customers_add_many(cx_customers *db, const char *const *ids, const int64_
 int cx_customers_add(cx_customers *db, const char *id, int64_t first_seen_ms)
 {
     CX__CHECK_ARG(db, "cx_customers_add");
-    int rc = check_new_customer(db, id, first_seen_ms, "");
+    int rc = check_new_customer(id, first_seen_ms, "");
+    if (rc == CX_OK && cx__hashmap_find(&db->ids, id, strlen(id)) >= 0)
+        rc = cx__error(CX_EEXISTS, "customer \"%.64s\" already exists", id);
     if (rc != CX_OK)
         return rc;
     const char *ids[1] = { id };
