@@ -324,8 +324,9 @@ CX_API int cx_risk_result_init(cx_risk_result *r, unsigned int version);
  * @param[in] as_of_ms the time
  * @return #CX_OK; the errors of cx_customers_get_signals(); #CX_EEMPTY when
  *         no rule has a weight > 0 or every rule failed; with `strict`,
- *         #CX_ERANGE (a value outside 0..1 or NaN) or #CX_EPLUGIN (a rule's
- *         error status) naming the rule; #CX_EVERSION
+ *         #CX_ERANGE for a value outside 0..1 or NaN, or the failing rule's
+ *         own status (#CX_EPLUGIN for a positive one), naming the rule;
+ *         #CX_EVERSION
  * @since 0.2.0
  */
 CX_API int cx_risk_score(cx_risk_result *out, const cx_risk *risk, const cx_customers *db, const char *id,
