@@ -72,6 +72,54 @@ int64_t cx__hashmap_find(const cx__hashmap *m, const void *key, size_t len)
     return probe(m, cx__hash_bytes(key, len), key, len, &slot);
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)(addr))
+#endif
+
+/* Keys looked up together: each stage issues the loads of the whole group
+ * before any of them is needed, so that their cache misses overlap. */
+#ifndef FIND_GROUP
+#define FIND_GROUP 32
+#endif
+
+static void find_group(const cx__hashmap *m, const char *const *keys, size_t n, int64_t *out)
+{
+    uint64_t hash[FIND_GROUP];
+    size_t len[FIND_GROUP], slot, mask = m->slot_count - 1;
+    uint32_t first[FIND_GROUP];
+    for (size_t k = 0; k < n; k++) {
+        len[k] = strlen(keys[k]);
+        hash[k] = cx__hash_bytes(keys[k], len[k]);
+        PREFETCH(&m->slots[hash[k] & mask]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        first[k] = m->slots[hash[k] & mask];
+        if (first[k] != 0) {
+            PREFETCH(&m->hashes[first[k] - 1]);
+            PREFETCH(&m->offsets[first[k] - 1]);
+            PREFETCH(&m->lengths[first[k] - 1]);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        if (first[k] != 0)
+            PREFETCH(m->arena + m->offsets[first[k] - 1]);
+    for (size_t k = 0; k < n; k++)
+        out[k] = probe(m, hash[k], keys[k], len[k], &slot);
+}
+
+void cx__hashmap_find_strings(const cx__hashmap *m, const char *const *keys, size_t n, int64_t *out)
+{
+    if (m->count == 0) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = -1;
+        return;
+    }
+    for (size_t i = 0; i < n; i += FIND_GROUP)
+        find_group(m, keys + i, n - i < FIND_GROUP ? n - i : FIND_GROUP, out + i);
+}
+
 static int rehash(cx__hashmap *m, size_t slot_count)
 {
     uint32_t *slots = cx__calloc(slot_count, sizeof *slots);

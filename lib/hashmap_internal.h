@@ -29,6 +29,10 @@ int64_t cx__hashmap_find(const cx__hashmap *m, const void *key, size_t len);
 /* Index of key, inserting it if new (*inserted tells). CX_OK or CX_ENOMEM
  * (map unchanged). */
 int cx__hashmap_intern(cx__hashmap *m, const void *key, size_t len, uint32_t *index, bool *inserted);
+/* Looks up n NUL-terminated keys: out[i] = index or -1. Equivalent to n
+ * calls of cx__hashmap_find, but overlaps the cache misses of several keys
+ * (software prefetching), which matters once the table outgrows the caches. */
+void cx__hashmap_find_strings(const cx__hashmap *m, const char *const *keys, size_t n, int64_t *out);
 /* Removes the most recently inserted key (undo of an intern). */
 void cx__hashmap_pop(cx__hashmap *m);
 const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len);

@@ -133,8 +133,6 @@ const char *cx__status_name(cx_store_ticket_status status);
 const char *cx__te_kind_name(cx_store_ticket_event_kind kind);
 bool cx__ascii_iequal_n(const char *a, size_t n, const char *b);
 
-/* Writes an ISO 8601 UTC time ("2025-03-01T12:00:00.250Z") to buf[32]. */
-void cx__format_time(int64_t ms, char buf[32]);
 
 /* Timestamps accepted anywhere in the store: years 0000..9999. */
 #define CX__STORE_TIME_MIN (-62167219200000LL) /* 0000-01-01T00:00:00Z */

@@ -235,22 +235,6 @@ bool cx__parse_time(const char *s, size_t n, const cx__time_rules *rules, int64_
     return ok;
 }
 
-void cx__format_time(int64_t ms, char buf[32])
-{
-    int64_t days = cx__floor_div(ms, MS_PER_DAY);
-    int64_t rest = ms - days * MS_PER_DAY;
-    int64_t y;
-    unsigned m, d;
-    cx__civil_from_days(days, &y, &m, &d);
-    int secs = (int)(rest / 1000);
-    char text[80];
-    int n = snprintf(text, sizeof text, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d, secs / 3600,
-                     secs / 60 % 60, secs % 60, (int)(rest % 1000));
-    size_t len = n < 0 ? 0 : (size_t)n > 31 ? 31 : (size_t)n;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-}
-
 /* ---- names -------------------------------------------------------------- */
 
 typedef struct name_value {

@@ -563,6 +563,7 @@ int luaopen_cx(lua_State *L)
     cx_lua_open_store(L);
     cx_lua_open_lifetime(L);
     cx_lua_open_journey(L);
+    cx_lua_open_customer(L);
     lua_pushstring(L, cx_version_string());
     lua_setfield(L, -2, "_VERSION");
     return 1;

@@ -42,5 +42,6 @@ void cx_lua_open_service(lua_State *L);
 void cx_lua_open_store(lua_State *L);
 void cx_lua_open_lifetime(lua_State *L);
 void cx_lua_open_journey(lua_State *L);
+void cx_lua_open_customer(lua_State *L);
 
 #endif

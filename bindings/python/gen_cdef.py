@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes cx/_cdef.h, the cffi declarations of libcx, from the public headers.
 
-The headers are read in the order cx/cx.h includes them; comments,
+The headers are read in the order cx/cx.h includes them, each after the
+headers it includes; comments,
 preprocessor lines, `extern "C"` wrappers and the CX_API / CX_DEPRECATED
 markers are removed, which leaves plain C declarations cffi can parse.
 tests/test_cdef.py checks that the committed file equals this output, that
@@ -17,10 +18,28 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def includes(include_dir, name):
+    path = os.path.join(include_dir, "cx", name)
+    if not os.path.exists(path):  # version.h is generated into the build
+        return []
+    return re.findall(r'#include "cx/([a-z_]+\.h)"', open(path).read())
+
+
 def header_order(include_dir):
-    umbrella = open(os.path.join(include_dir, "cx", "cx.h")).read()
-    names = re.findall(r'#include "cx/([a-z_]+\.h)"', umbrella)
-    return [n for n in names if n != "version.h"]
+    """The headers of cx/cx.h, each after the headers it includes."""
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen or name == "version.h":
+            return
+        seen.add(name)
+        for dep in includes(include_dir, name):
+            visit(dep)
+        order.append(name)
+
+    for name in includes(include_dir, "cx.h"):
+        visit(name)
+    return order
 
 
 def declarations(text):

@@ -24,5 +24,9 @@
 #include "cx/lifetime.h"
 #include "cx/touchpoint.h"
 #include "cx/journey.h"
+#include "cx/customer.h"
+#include "cx/segment.h"
+#include "cx/risk.h"
+#include "cx/plugin.h"
 
 #endif /* CX_CX_H */

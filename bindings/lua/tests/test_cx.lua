@@ -297,6 +297,45 @@ test("journeys", function()
   assert(j:summary().events == 7)
 end)
 
+test("customers, Lua risk rules, segments", function()
+  local DAY, T0 = 86400000, 1790000000000
+  local db = cx.customers()
+  for _, c in ipairs({ "ann", "bob" }) do db:add(c, T0) end
+  db:add_event("ann", T0, "purchase", 30)
+  db:add_event("ann", T0 + 10 * DAY, "purchase", 50)
+  db:add_event("bob", T0, "complaint")
+  db:add_event("bob", T0 + DAY, "complaint")
+  db:add_event("bob", T0 + 2 * DAY, "nps", 3)
+  assert(#db == 2)
+  local s = db:signals("ann", T0 + 20 * DAY)
+  assert(s.purchases == 2 and s.monetary_total == 80) -- 30 + 50
+  assert(db:signals("bob").nps_category == "detractor")
+  raises(function() db:add_event("ann", T0, "nps", 11) end, "ERANGE")
+  raises(function() db:signals("zoe") end, "ENOTFOUND")
+  local risk = cx.risk({ builtin_rules = false })
+  risk:add_rule("complaints", function(sig)
+    return math.min(1, sig.open_complaints / 2), sig.open_complaints .. " open complaints"
+  end, { weight = 0.5 })
+  risk:add_rule("broken", function() error("no data") end, { weight = 0.5 })
+  local score, counted, failed = risk:score(db, "bob")
+  close(score, 1.0, 1e-12) -- the failing rule is isolated: 0.5 * 1 / 0.5
+  assert(counted == 1 and failed == 1)
+  local _, evidence = risk:explain(db, "bob")
+  assert(evidence[1].rule == "complaints" and evidence[1].detail == "2 open complaints")
+  local broken
+  for _, e in ipairs(evidence) do if e.rule == "broken" then broken = e end end
+  assert(broken.status ~= 0 and broken.detail:find("no data", 1, true))
+  local segs = cx.segments()
+  segs:define("unhappy", "nps_category = 'detractor' and open_complaints >= 2")
+  local members = segs:members("unhappy", db)
+  assert(#members == 1 and members[1] == "bob")
+  raises(function() cx.plugin("/nonexistent/plugin.so") end, "EPLUGIN")
+  local coroutine_score = coroutine.wrap(function() return risk:score(db, "bob") end)()
+  close(coroutine_score, 1.0, 1e-12) -- Lua rules run on the scoring coroutine
+  risk:close()
+  collectgarbage()
+end)
+
 test("version", function()
   assert(cx.version():match("^%d+%.%d+%.%d+$"))
   assert(cx._VERSION == cx.version())

@@ -20,11 +20,13 @@ from .service import Calendar, Service, Timezone, format_instant, parse_instant
 from .store import Store
 from .lifetime import PurchaseFit, SpendFit, clv, fit_purchases, fit_spend
 from .journey import Journey
+from .customer import Customers, Plugin, Risk, Segments
 from ._lib import ffi as _ffi, lib as _lib
 
 __all__ = ["Metric", "Result", "Comparison", "Group", "GroupEntry", "Lexicon", "Sentiment", "SentimentResult",
            "Keywords", "Timezone", "Calendar", "Service", "parse_instant", "format_instant", "Store",
            "fit_purchases", "fit_spend", "clv", "PurchaseFit", "SpendFit", "Journey",
+           "Customers", "Risk", "Segments", "Plugin",
            "version", "Error", "InvalidArgument",
            "OutOfMemory", "OutOfRange", "NotFound", "AlreadyExists", "IOFailure", "FormatError", "VersionError",
            "EmptyError", "StateError", "PluginError"]

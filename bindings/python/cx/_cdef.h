@@ -1601,3 +1601,454 @@ typedef struct cx_journey_json_options {
 int cx_journey_json_options_init(cx_journey_json_options *opts, unsigned int version);
 
 int cx_journey_to_json(cx_buffer *out, cx_journey *j, const cx_journey_json_options *opts);
+
+/* customer.h */
+typedef struct cx_customers cx_customers;
+
+typedef enum cx_event_kind {
+
+    CX_EVENT_INTERACTION = 1,
+
+    CX_EVENT_PURCHASE = 2,
+
+    CX_EVENT_COMPLAINT = 3,
+
+    CX_EVENT_COMPLAINT_RESOLVED = 4,
+
+    CX_EVENT_REPLY = 5,
+
+    CX_EVENT_NPS = 6,
+
+    CX_EVENT_CSAT = 7,
+
+    CX_EVENT_CES = 8,
+
+    CX_EVENT_SENTIMENT = 9
+} cx_event_kind;
+
+typedef enum cx_nps_category {
+    CX_NPS_NONE = 0,
+    CX_NPS_DETRACTOR = 1,
+    CX_NPS_PASSIVE = 2,
+    CX_NPS_PROMOTER = 3
+} cx_nps_category;
+
+typedef struct cx_customers_options {
+    unsigned int version;
+    int keep_history;
+    double recent_half_life_days;
+    double baseline_half_life_days;
+    int csat_min;
+    int csat_max;
+    int ces_min;
+    int ces_max;
+} cx_customers_options;
+
+int cx_customers_options_init(cx_customers_options *opts, unsigned int version);
+
+int cx_customers_new(cx_customers **out, const cx_customers_options *opts);
+
+void cx_customers_free(cx_customers *db);
+
+int cx_customers_get_options(cx_customers_options *out, const cx_customers *db);
+
+int cx_customers_add(cx_customers *db, const char *id, int64_t first_seen_ms);
+
+int cx_customers_add_many(cx_customers *db, const char *const *ids, const int64_t *first_seen_ms, size_t n);
+
+int cx_customers_count(size_t *out, const cx_customers *db);
+
+int cx_customers_find(size_t *out, const cx_customers *db, const char *id);
+
+int cx_customers_get_id(const char **out, const cx_customers *db, size_t index);
+
+int cx_customers_add_event(cx_customers *db, const char *id, int64_t timestamp_ms, cx_event_kind kind,
+                                  double value);
+
+int cx_customers_add_events(cx_customers *db, const char *const *ids, const int64_t *timestamps_ms,
+                                   const cx_event_kind *kinds, const double *values, size_t n);
+
+int cx_customers_find_many(size_t *out, const cx_customers *db, const char *const *ids, size_t n);
+
+int cx_customers_add_events_at(cx_customers *db, const size_t *records, const int64_t *timestamps_ms,
+                                      const cx_event_kind *kinds, const double *values, size_t n);
+
+int cx_customers_set_consent(cx_customers *db, const char *id, uint32_t flags);
+
+typedef struct cx_customer_profile {
+    unsigned int version;
+    const char *id;
+    size_t index;
+    const char *merged_into;
+    int64_t first_seen_ms;
+    int64_t last_seen_ms;
+    uint64_t events;
+    uint32_t consent;
+    size_t attributes;
+} cx_customer_profile;
+
+int cx_customer_profile_init(cx_customer_profile *p, unsigned int version);
+
+int cx_customers_get_profile(cx_customer_profile *out, const cx_customers *db, const char *id);
+
+int cx_customers_get_profile_at(cx_customer_profile *out, const cx_customers *db, size_t index);
+
+typedef struct cx_customer_signals {
+    unsigned int version;
+    int64_t as_of_ms;
+    int64_t first_seen_ms;
+    int64_t last_seen_ms;
+    double tenure_days;
+    double recency_days;
+    uint64_t events;
+    uint64_t interactions;
+    double interaction_rate_recent;
+    double interaction_rate_baseline;
+    double interaction_trend;
+    uint64_t purchases;
+    double monetary_total;
+    double monetary_mean;
+    int64_t last_purchase_ms;
+    double repurchase_interval_mean_days;
+    double repurchase_interval_last_days;
+    double repurchase_gap_days;
+    double repurchase_trend;
+    uint64_t replies;
+    double reply_latency_recent;
+    double reply_latency_baseline;
+    double reply_latency_trend;
+    uint64_t complaints;
+    uint64_t open_complaints;
+    int64_t last_complaint_ms;
+    uint64_t nps_answers;
+    double last_nps;
+    cx_nps_category nps_category;
+    int64_t last_nps_ms;
+    uint64_t csat_answers;
+    double csat_mean;
+    double csat_recent;
+    double csat_last;
+    int64_t last_csat_ms;
+    uint64_t ces_answers;
+    double ces_mean;
+    double ces_recent;
+    double ces_last;
+    int64_t last_ces_ms;
+    uint64_t sentiment_scores;
+    double sentiment_recent;
+    double sentiment_baseline;
+    double sentiment_trend;
+    int64_t last_sentiment_ms;
+} cx_customer_signals;
+
+int cx_customer_signals_init(cx_customer_signals *s, unsigned int version);
+
+int cx_customers_get_signals(cx_customer_signals *out, const cx_customers *db, const char *id,
+                                    int64_t as_of_ms);
+
+int cx_customers_get_signals_at(cx_customer_signals *out, const cx_customers *db, size_t index,
+                                       int64_t as_of_ms);
+
+typedef enum cx_attr_type {
+    CX_ATTR_STRING = 1,
+    CX_ATTR_NUMBER = 2,
+    CX_ATTR_BOOL = 3,
+    CX_ATTR_TIMESTAMP = 4
+} cx_attr_type;
+
+typedef enum cx_survivorship {
+    CX_SURVIVE_MOST_RECENT = 1,
+    CX_SURVIVE_OLDEST = 2,
+    CX_SURVIVE_NON_EMPTY = 3,
+    CX_SURVIVE_SUM = 4,
+    CX_SURVIVE_CUSTOM = 5
+} cx_survivorship;
+
+typedef struct cx_attr_value {
+    unsigned int version;
+    cx_attr_type type;
+    const char *string;
+    double number;
+    int boolean;
+    int64_t timestamp_ms;
+    int64_t updated_ms;
+} cx_attr_value;
+
+int cx_attr_value_init(cx_attr_value *v, unsigned int version);
+
+typedef int (*cx_survivorship_fn)(cx_attr_value *out, const cx_attr_value *survivor, const cx_attr_value *absorbed,
+                                  void *payload);
+
+typedef struct cx_attribute_def {
+    unsigned int version;
+    const char *name;
+    cx_attr_type type;
+    cx_survivorship survivorship;
+    cx_survivorship_fn merge_fn;
+    void *payload;
+    void (*destroy)(void *payload);
+} cx_attribute_def;
+
+int cx_attribute_def_init(cx_attribute_def *def, unsigned int version);
+
+int cx_customers_define_attribute(cx_customers *db, const cx_attribute_def *def);
+
+int cx_customers_find_attribute(size_t *index_out, cx_attr_type *type_out, const cx_customers *db,
+                                       const char *name);
+
+int cx_customers_set_string(cx_customers *db, const char *id, const char *name, const char *value,
+                                   int64_t updated_ms);
+
+int cx_customers_set_number(cx_customers *db, const char *id, const char *name, double value,
+                                   int64_t updated_ms);
+
+int cx_customers_set_bool(cx_customers *db, const char *id, const char *name, int value, int64_t updated_ms);
+
+int cx_customers_set_timestamp(cx_customers *db, const char *id, const char *name, int64_t value,
+                                      int64_t updated_ms);
+
+int cx_customers_unset_attribute(cx_customers *db, const char *id, const char *name);
+
+int cx_customers_get_attribute(cx_attr_value *out, const cx_customers *db, const char *id, const char *name);
+
+int cx_customers_get_attribute_at(cx_attr_value *out, const cx_customers *db, size_t index, size_t attribute);
+
+int cx_customers_merge(cx_customers *db, const char *survivor_id, const char *absorbed_id, int64_t at_ms);
+
+int cx_customers_unmerge(cx_customers *db, const char *absorbed_id);
+
+typedef struct cx_merge_record {
+    unsigned int version;
+    const char *survivor;
+    const char *absorbed;
+    int64_t at_ms;
+    int undone;
+} cx_merge_record;
+
+int cx_merge_record_init(cx_merge_record *r, unsigned int version);
+
+int cx_customers_merge_count(size_t *out, const cx_customers *db);
+
+int cx_customers_get_merge(cx_merge_record *out, const cx_customers *db, size_t index);
+
+int cx_customers_metric(cx_metric **out, const cx_customers *db, const char *id, cx_metric_kind kind,
+                               int64_t as_of_ms);
+
+int cx_customers_walk_events(const cx_customers *db, const char *id, int64_t as_of_ms,
+                                    int (*fn)(size_t record, int64_t timestamp_ms, cx_event_kind kind, double value,
+                                              void *payload),
+                                    void *payload);
+
+/* risk.h */
+typedef struct cx_risk cx_risk;
+
+typedef struct cx_rule_context {
+    unsigned int version;
+    const cx_customer_signals *signals;
+    const cx_customers *customers;
+    const char *customer_id;
+    size_t customer_index;
+    int64_t as_of_ms;
+} cx_rule_context;
+
+typedef struct cx_rule_output {
+    unsigned int version;
+    double value;
+    double input;
+    double reference;
+    int64_t evidence_ms;
+    char *detail;
+    size_t detail_cap;
+} cx_rule_output;
+
+typedef int (*cx_rule_fn)(cx_rule_output *out, const cx_rule_context *ctx, void *payload);
+
+typedef struct cx_rule {
+    unsigned int version;
+    const char *id;
+    const char *description;
+    double weight;
+    int decays;
+    cx_rule_fn fn;
+    void *payload;
+    void (*destroy)(void *payload);
+} cx_rule;
+
+int cx_rule_init(cx_rule *rule, unsigned int version);
+
+typedef struct cx_risk_options {
+    unsigned int version;
+    double half_life_days;
+    int strict;
+    int builtin_rules;
+} cx_risk_options;
+
+int cx_risk_options_init(cx_risk_options *opts, unsigned int version);
+
+int cx_risk_new(cx_risk **out, const cx_risk_options *opts);
+
+void cx_risk_free(cx_risk *risk);
+
+int cx_risk_add_rule(cx_risk *risk, const cx_rule *rule);
+
+int cx_risk_remove_rule(cx_risk *risk, const char *id);
+
+int cx_risk_rule_count(size_t *out, const cx_risk *risk);
+
+typedef enum cx_rule_origin {
+    CX_RULE_BUILTIN = 1,
+    CX_RULE_CALLBACK = 2,
+    CX_RULE_PLUGIN = 3
+} cx_rule_origin;
+
+typedef struct cx_rule_info {
+    unsigned int version;
+    const char *id;
+    const char *description;
+    double weight;
+    int decays;
+    cx_rule_origin origin;
+    const char *plugin;
+} cx_rule_info;
+
+int cx_rule_info_init(cx_rule_info *info, unsigned int version);
+
+int cx_risk_get_rule(cx_rule_info *out, const cx_risk *risk, size_t index);
+
+int cx_risk_set_weight(cx_risk *risk, const char *id, double weight);
+
+int cx_risk_set_weights(cx_risk *risk, const char *const *ids, const double *weights, size_t n);
+
+typedef struct cx_risk_result {
+    unsigned int version;
+    double score;
+    int64_t as_of_ms;
+    size_t rules;
+    size_t failed;
+    double total_weight;
+} cx_risk_result;
+
+int cx_risk_result_init(cx_risk_result *r, unsigned int version);
+
+int cx_risk_score(cx_risk_result *out, const cx_risk *risk, const cx_customers *db, const char *id,
+                         int64_t as_of_ms);
+
+int cx_risk_score_all(double *scores_out, size_t cap, const cx_risk *risk, const cx_customers *db,
+                             int64_t as_of_ms);
+
+int cx_risk_top(size_t *indices_out, double *scores_out, size_t k, size_t *len, const cx_risk *risk,
+                       const cx_customers *db, int64_t as_of_ms);
+
+typedef struct cx_risk_explanation cx_risk_explanation;
+
+typedef struct cx_risk_evidence {
+    unsigned int version;
+    const char *rule_id;
+    int status;
+    double value;
+    double weight;
+    double decay;
+    double contribution;
+    double input;
+    double reference;
+    int64_t evidence_ms;
+    const char *detail;
+} cx_risk_evidence;
+
+int cx_risk_evidence_init(cx_risk_evidence *ev, unsigned int version);
+
+int cx_risk_explain(cx_risk_explanation **out, const cx_risk *risk, const cx_customers *db, const char *id,
+                           int64_t as_of_ms);
+
+void cx_risk_explanation_free(cx_risk_explanation *e);
+
+int cx_risk_explanation_get_result(cx_risk_result *out, const cx_risk_explanation *e);
+
+int cx_risk_explanation_count(size_t *out, const cx_risk_explanation *e);
+
+int cx_risk_explanation_get(cx_risk_evidence *out, const cx_risk_explanation *e, size_t index);
+
+int cx_risk_explanation_to_json(cx_buffer *out, const cx_risk_explanation *e);
+
+typedef struct cx_risk_alert cx_risk_alert;
+
+typedef struct cx_risk_alert_event {
+    unsigned int version;
+    const char *customer_id;
+    size_t customer_index;
+    double score;
+    int raised;
+    int64_t as_of_ms;
+} cx_risk_alert_event;
+
+typedef int (*cx_risk_alert_fn)(const cx_risk_alert_event *ev, void *payload);
+
+int cx_risk_alert_new(cx_risk_alert **out, double level, double hysteresis, cx_risk_alert_fn fn, void *payload,
+                             void (*destroy)(void *payload));
+
+void cx_risk_alert_free(cx_risk_alert *alert);
+
+int cx_risk_alert_update(cx_risk_alert *alert, const cx_customers *db, const double *scores, size_t n,
+                                int64_t as_of_ms);
+
+int cx_risk_alert_is_raised(int *out, const cx_risk_alert *alert, size_t index);
+
+/* segment.h */
+typedef struct cx_segments cx_segments;
+
+int cx_segments_new(cx_segments **out);
+
+void cx_segments_free(cx_segments *s);
+
+int cx_segments_define(cx_segments *s, const char *name, const char *expression);
+
+int cx_segments_define_rule(cx_segments *s, const char *name, const cx_rule *rule, double threshold);
+
+int cx_segments_count(size_t *out, const cx_segments *s);
+
+int cx_segments_get_name(const char **out, const cx_segments *s, size_t index);
+
+int cx_segments_evaluate(uint8_t *member_out, size_t cap, const cx_segments *s, const char *name,
+                                const cx_customers *db, int64_t as_of_ms);
+
+int cx_segments_match(uint8_t *member_out, size_t cap, const cx_segments *s, const cx_customers *db,
+                             const char *id, int64_t as_of_ms);
+
+int cx_segments_group(cx_group **out, const cx_segments *s, const cx_customers *db, cx_metric_kind kind,
+                             const cx_group_options *opts, int64_t as_of_ms);
+
+/* plugin.h */
+typedef struct cx_plugin_table {
+    unsigned int abi_version;
+    const char *name;
+    const char *version;
+    const char *description;
+    size_t rule_count;
+    const cx_rule *const *rules;
+} cx_plugin_table;
+
+typedef const cx_plugin_table *(*cx_plugin_entry_fn)(unsigned int host_abi_version);
+
+typedef struct cx_plugin cx_plugin;
+
+int cx_plugin_load(cx_plugin **out, const char *path);
+
+void cx_plugin_free(cx_plugin *plugin);
+
+typedef struct cx_plugin_info {
+    unsigned int version;
+    const char *name;
+    const char *plugin_version;
+    const char *description;
+    const char *path;
+    unsigned int abi_version;
+    size_t rules;
+} cx_plugin_info;
+
+int cx_plugin_info_init(cx_plugin_info *info, unsigned int version);
+
+int cx_plugin_get_info(cx_plugin_info *out, const cx_plugin *plugin);
+
+int cx_plugin_get_rule(cx_rule_info *out, const cx_plugin *plugin, size_t index);
+
+int cx_risk_add_plugin(cx_risk *risk, const cx_plugin *plugin);
