@@ -27,7 +27,10 @@ fi
 if [ "$failed" -eq 0 ]; then
     mkdir -p "$work/corpus"
     "$work/make_seeds" "$work/corpus"
-    if "$work/fuzz_blob" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 "$work/corpus" \
+    # Inputs that once failed stay in the corpus as regressions.
+    cp "$CX_ROOT"/tests/fuzz/regressions/* "$work/corpus/" 2>/dev/null
+    if "$work/fuzz_blob" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 \
+            -artifact_prefix="$work/" "$work/corpus" \
             >"$work/fuzz.log" 2>&1; then
         passed=$((passed + 1))
         grep -E "stat::number_of_executed_units|cov:" "$work/fuzz.log" | tail -2
