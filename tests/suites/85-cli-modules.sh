@@ -220,6 +220,34 @@ sys.exit(0 if d['events_ignored'] == 1 and d['all']['tickets'] == 1 and d['all']
     "$work/out" && ok "a reopening of an unresolved ticket is ignored and counted; first reply 600 s" ||
     bad "ignored events: $(head -c 300 "$work/out")"
 
+# The mapping of docs/cli.md by hand. Ticket A: opened 09:00, a bot's reply 09:01, a note 09:02, Ann's
+# reply 09:10, resolved 09:20 and again 09:25 (ignored), closed 09:30, a customer message 10:00 (ignored,
+# after the closing). Ticket B has no row: opened 10:00 the next day, Bob's reply 10:30, unresolved.
+# Default definition: first reply 600 s (bot and note ignored), 1 reply; bot_replies=count: 60 s, 2
+# replies; private_notes=count: 120 s, 2 replies; full resolution 1200 s in each; B: first reply 1800 s.
+mkdir -p "$work/map"
+printf 'ticket_id,opened_at,channel,agent,priority\nA,2025-01-06T09:00:00Z,chat,Ann,urgent\n' >"$work/map/tickets.csv"
+printf '%s\n' ticket_id,timestamp,kind,author A,2025-01-06T09:00:00Z,opened,customer A,2025-01-06T09:01:00Z,agent_reply,bot \
+    A,2025-01-06T09:02:00Z,note,Ann A,2025-01-06T09:10:00Z,agent_reply,Ann A,2025-01-06T09:20:00Z,resolved,Ann \
+    A,2025-01-06T09:25:00Z,resolved,Ann A,2025-01-06T09:30:00Z,closed,Ann A,2025-01-06T10:00:00Z,customer_message,customer \
+    B,2025-01-07T10:00:00Z,opened,customer B,2025-01-07T10:30:00Z,agent_reply,Bob >"$work/map/ticket_events.csv"
+"$CX" import -q -s "$work/map.db" "$work/map/tickets.csv" "$work/map/ticket_events.csv"
+for spec in "|600|1" "bot_replies=count|60|2" "private_notes=count|120|2"; do
+    IFS='|' read -r def reply replies <<<"$spec"
+    run "$CX" service -s "$work/map.db" --by agent --json -d "$def"
+    "$PY" - "$work/out" "$reply" "$replies" <<'PY' && ok "mapping by hand, definition \"$def\": first reply $reply s, $replies replies" ||
+import json, sys
+d, reply, replies = json.load(open(sys.argv[1])), float(sys.argv[2]), float(sys.argv[3])
+g = {x["agent"]: x for x in d["groups"]}
+a, b = g["Ann"], g["(none)"]
+sys.exit(0 if d["events_ignored"] == 2 and (a["tickets"], a["resolved"], b["tickets"], b["resolved"]) == (1, 1, 1, 0)
+         and a["first_reply"]["calendar"]["median"] == reply and a["replies"]["median"] == replies
+         and a["full_resolution"]["calendar"]["median"] == 1200 and b["first_reply"]["calendar"]["median"] == 1800
+         and b["full_resolution"]["calendar"] is None else 1)
+PY
+        bad "mapping by hand, definition \"$def\": $(head -c 400 "$work/out")"
+done
+
 # ---- cx report: --calendar and the keywords section --------------------------------------------
 expect 0 "cx report --calendar --json" "$CX" report -s "$store" --calendar "$CAL" --json
 cp "$work/out" "$work/report.json"
