@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* timegm */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -205,6 +206,54 @@ bool cli_parse_time(const char *s, int64_t *out)
     time_t t = timegm(&tm);
     *out = ((int64_t)t - offset_min * 60) * 1000;
     return true;
+}
+
+bool cli_parse_seconds(const char *s, int64_t *out)
+{
+    static const struct {
+        const char *suffix;
+        double seconds;
+    } units[] = { { "", 1 }, { "s", 1 }, { "m", 60 }, { "min", 60 }, { "h", 3600 }, { "d", 86400 } };
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v) || isspace((unsigned char)*s))
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].suffix) != 0)
+            continue;
+        double seconds = v * units[i].seconds;
+        /* whole seconds, within the calendars' 300 years */
+        if (seconds != floor(seconds) || fabs(seconds) > 1e10)
+            return false;
+        *out = (int64_t)seconds;
+        return true;
+    }
+    return false;
+}
+
+const char *cli_zoneinfo_dir(void)
+{
+    const char *dir = getenv("TZDIR");
+    return dir != NULL && *dir != '\0' ? dir : NULL;
+}
+
+int cli_load_calendar(const char *command, const char *path, cx_calendar **out)
+{
+    int st = cx_calendar_load(out, path, cli_zoneinfo_dir());
+    if (st == CX_OK)
+        return CX_EXIT_OK;
+    /* CX_ENOTFOUND is a missing file or, in a file that exists, an unknown zone */
+    bool unreadable = st == CX_EIO || (st == CX_ENOTFOUND && access(path, F_OK) != 0);
+    int code = unreadable ? CX_EXIT_IO : st == CX_ENOMEM ? CX_EXIT_FAILURE : CX_EXIT_DATA;
+    return cli_fail(code, command, "calendar %s", cx_last_error());
+}
+
+int cli_format_instant(cx_buffer *out, const cx_calendar *cal, int64_t at)
+{
+    int32_t offset = 0;
+    int st = cx_timezone_offset_at(&offset, NULL, cx_calendar_timezone(cal), at);
+    return st == CX_OK ? cx_instant_format(out, at, offset) : st;
 }
 
 void cli_format_count(uint64_t n, char *buf, size_t cap)

@@ -64,6 +64,18 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 bool cli_parse_confidence(const char *s, double *out);
 /* ISO 8601 date or date-time (UTC unless zoned) to ms. */
 bool cli_parse_time(const char *s, int64_t *out);
+/* Seconds, optionally negative and with a unit: "90", "90s", "30m", "1.5h",
+ * "2d" (whole seconds after the unit is applied). */
+bool cli_parse_seconds(const char *s, int64_t *out);
+
+/* The zoneinfo folder: $TZDIR when set, else NULL (the library's default). */
+const char *cli_zoneinfo_dir(void);
+/* Loads a calendar file (docs/service-metrics.md); prints a failure as
+ * "cx <command>: ..." and returns its exit code: 4 when the file cannot be
+ * read, 3 when its content is wrong (an unknown zone included). */
+int cli_load_calendar(const char *command, const char *path, cx_calendar **out);
+/* Appends an instant as RFC 3339 in the calendar's zone ("...+02:00"). */
+int cli_format_instant(cx_buffer *out, const cx_calendar *cal, int64_t at);
 
 /* "1,234,567" */
 void cli_format_count(uint64_t n, char *buf, size_t cap);

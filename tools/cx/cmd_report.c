@@ -18,7 +18,8 @@ static const char *const help =
     "Summarises a store: what it holds; NPS, CSAT and CES over time with\n"
     "their intervals; answers and scores per touchpoint and channel; ticket\n"
     "service times and first-contact resolution per channel; activity per\n"
-    "touchpoint and month. Definitions are in docs/cli.md.\n"
+    "touchpoint and month; keywords of detractors and promoters and the\n"
+    "sentiment of comments. Definitions are in docs/cli.md.\n"
     "\n"
     "options:\n"
     "  -s, --store FILE       the store (default $CX_STORE, else cx.db); opened read-only\n"
@@ -28,15 +29,19 @@ static const char *const help =
     "      --to DATE          only data before DATE\n"
     "  -c, --confidence C     confidence level of the intervals (default 0.95)\n"
     "      --min-count N      withhold results of groups with fewer answers (default 30)\n"
+    "      --calendar FILE    business hours (docs/service-metrics.md's calendar file):\n"
+    "                         service times also in business time\n"
     "  -j, --json             print one JSON object instead of the text summary\n"
     "      --html FILE        also write the report as one self-contained HTML page\n"
     "  -q, --quiet            no text summary (with --html)\n"
     "  -h, --help             this help\n"
     "\n"
-    "Exit codes: 0 ok, 2 usage, 4 the store or the HTML file could not be read\n"
-    "or written, 6 the store has a newer schema.\n";
+    "Exit codes: 0 ok, 2 usage, 3 a malformed calendar file, 4 the store, the\n"
+    "calendar or the HTML file could not be read or written, 6 the store has a\n"
+    "newer schema.\n";
 
-enum { OPT_STORE = 1, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_CONFIDENCE, OPT_MIN_COUNT, OPT_JSON, OPT_HTML, OPT_QUIET, OPT_HELP };
+enum { OPT_STORE = 1, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_CONFIDENCE, OPT_MIN_COUNT, OPT_JSON, OPT_HTML, OPT_QUIET, OPT_HELP,
+       OPT_CALENDAR };
 
 static const cli_option options[] = {
     { "store", 's', true, OPT_STORE },
@@ -49,6 +54,7 @@ static const cli_option options[] = {
     { "html", 0, true, OPT_HTML },
     { "quiet", 'q', false, OPT_QUIET },
     { "help", 'h', false, OPT_HELP },
+    { "calendar", 0, true, OPT_CALENDAR },
     { NULL, 0, false, 0 },
 };
 
@@ -90,6 +96,7 @@ static int set_option(report_args *ra, int id, const char *v)
     case OPT_JSON: ra->json = true; return 0;
     case OPT_HTML: ra->html = v; return 0;
     case OPT_QUIET: ra->quiet = true; return 0;
+    case OPT_CALENDAR: ra->ctx.calendar_path = v; return 0;
     case OPT_HELP: fputs(help, stdout); return -1;
     default: return CX_EXIT_USAGE;
     }
@@ -252,11 +259,17 @@ int cx_cmd_report(int argc, char **argv)
     int rc = parse_args(argc, argv, &ra);
     if (rc != 0)
         return rc < 0 ? CX_EXIT_OK : rc;
+    cx_calendar *cal = NULL;
+    if (ra.ctx.calendar_path != NULL && (rc = cli_load_calendar("report", ra.ctx.calendar_path, &cal)) != 0)
+        return rc;
+    ra.ctx.calendar = cal;
     cx_store_options so = CX_STORE_OPTIONS_INIT;
     so.flags = CX_STORE_READ_ONLY;
     int st = cx_store_open(&ra.ctx.store, ra.store, &so);
-    if (st != CX_OK)
+    if (st != CX_OK) {
+        cx_calendar_free(cal);
         return cli_fail_status("report", st);
+    }
     ra.ctx.store_path = ra.store;
     data_span(&ra.ctx);
     choose_period(&ra);
@@ -274,5 +287,6 @@ int cx_cmd_report(int argc, char **argv)
         if (states[i] != NULL)
             sections[i]->release(states[i]);
     cx_store_close(ra.ctx.store);
+    cx_calendar_free(cal);
     return rc;
 }

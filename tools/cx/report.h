@@ -21,6 +21,8 @@ typedef struct report_ctx {
     double confidence;
     uint64_t min_count;         /* groups with fewer answers are suppressed */
     int64_t first_ms, last_ms;  /* the data's span (events and answers) */
+    const cx_calendar *calendar; /* business hours (--calendar), or NULL */
+    const char *calendar_path;
 } report_ctx;
 
 typedef struct report_section {

@@ -105,7 +105,8 @@ static int add_event(const cx_store_event *ev, void *payload)
 
 static int make_months(const report_ctx *ctx, activity *a)
 {
-    if (ctx->first_ms == CX_STORE_NO_TIME)
+    /* no data, or a --from/--to range beside the data's span */
+    if (ctx->first_ms == CX_STORE_NO_TIME || ctx->last_ms < ctx->first_ms)
         return CX_OK;
     a->first_month = month_number(day_of(ctx->first_ms));
     a->n_months = (size_t)(month_number(day_of(ctx->last_ms)) - a->first_month + 1);
