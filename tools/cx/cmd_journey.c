@@ -225,7 +225,7 @@ static int print_text(cx_journey *j, const journey_args *ja)
         journey_print_edges(stdout, lost, (size_t)ja->top, false);
     }
     if (st == CX_OK && (st = cx_journey_dfg(&slow, j, &by_time)) == CX_OK) {
-        printf("\nSlowest transitions: count x median time, ordered by their total time\n");
+        printf("\nSlowest transitions: count x mean time = their total time, most first\n");
         journey_print_edges(stdout, slow, (size_t)ja->top, true);
     }
     cx_funnel_free(f);

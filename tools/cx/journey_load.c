@@ -19,6 +19,7 @@ typedef struct tp_data {
 typedef struct loader {
     tally touchpoints;   /* stored order, then new ones from events; sum: purchase events */
     tally customers;     /* order of first event */
+    size_t last_customer; /* index of the previous event's customer + 1 (exports often group by customer) */
     uint32_t *customer, *touchpoint;
     int64_t *time;
     size_t n, cap;
@@ -89,9 +90,12 @@ static int add_event(const cx_store_event *ev, void *payload)
     loader *l = payload;
     size_t tp;
     int rc = touchpoint_entry(l, ev->touchpoint, ev->channel, NULL, &tp);
-    tally_entry *c = rc == CX_OK ? tally_get(&l->customers, ev->customer_id) : NULL;
-    if (c == NULL)
+    tally_entry *c = l->last_customer ? &l->customers.items[l->last_customer - 1] : NULL;
+    if (rc == CX_OK && (c == NULL || strcmp(c->key, ev->customer_id) != 0))
+        c = tally_get(&l->customers, ev->customer_id);
+    if (rc != CX_OK || c == NULL)
         return CX_ENOMEM;
+    l->last_customer = (size_t)(c - l->customers.items) + 1;
     if (ev->type != NULL && strcmp(ev->type, "purchase") == 0)
         l->touchpoints.items[tp].sum += 1;
     if (l->n == l->cap) {

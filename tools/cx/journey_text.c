@@ -45,15 +45,16 @@ void journey_print_edges(FILE *out, const cx_dfg *g, size_t top, bool by_time)
         cx_dfg_edge e = CX_DFG_EDGE_INIT;
         if (cx_dfg_get_edge(&e, g, i) != CX_OK || (by_time ? e.total_seconds <= 0 : e.lost == 0))
             break;
-        char count[32], lost[32], median[16], total[16];
+        char count[32], lost[32], median[16], mean[16], total[16];
         cli_format_count(e.count, count, sizeof count);
         cli_format_count(e.lost, lost, sizeof lost);
         cli_format_duration(e.median_seconds, median, sizeof median);
+        cli_format_duration(e.mean_seconds, mean, sizeof mean);
         cli_format_duration(e.total_seconds, total, sizeof total);
         char edge[96];
         snprintf(edge, sizeof edge, "%s -> %s", e.from_name, e.to_name);
         if (by_time)
-            fprintf(out, "  %-36.36s %9s x median %-9s = %s in all\n", edge, count, median, total);
+            fprintf(out, "  %-36.36s %9s x mean %-9s = %-10s (median %s)\n", edge, count, mean, total, median);
         else
             fprintf(out, "  %-36.36s %9s lost of %9s transitions (%.1f %%), median %s\n", edge, lost, count,
                     100.0 * (double)e.lost / (double)e.count, median);
