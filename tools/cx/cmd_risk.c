@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_writer.h"
 #include "risk_load.h"
 
 static const char *const help =
@@ -115,42 +114,6 @@ static void print_text(const risk_list *l)
     }
 }
 
-static void json_evidence(jw *w, const cx_risk_evidence *ev)
-{
-    jw_object(w);
-    jw_kstring(w, "rule", ev->rule_id);
-    jw_knumber(w, "contribution", ev->contribution);
-    jw_knumber(w, "value", ev->value);
-    jw_knumber(w, "weight", ev->weight);
-    jw_knumber(w, "decay", ev->decay);
-    jw_knumber(w, "input", ev->input);
-    jw_knumber(w, "reference", ev->reference);
-    jw_kstring(w, "detail", ev->detail);
-    if (ev->status != CX_OK)
-        jw_kstring(w, "error", cx_strerror(ev->status));
-    jw_end(w);
-}
-
-/* The reasons (entries with a contribution) and the failed rules. */
-static void json_customer(jw *w, const risk_customer *c, size_t rank)
-{
-    jw_object(w);
-    jw_kint(w, "rank", (int64_t)rank);
-    jw_kstring(w, "customer_id", c->id);
-    jw_knumber(w, "score", c->score);
-    jw_key(w, "reasons");
-    jw_array(w);
-    size_t n = 0;
-    cx_risk_explanation_count(&n, c->why);
-    for (size_t i = 0; i < n; i++) {
-        cx_risk_evidence ev = CX_RISK_EVIDENCE_INIT;
-        if (cx_risk_explanation_get(&ev, c->why, i) == CX_OK && (ev.status != CX_OK || ev.contribution > 0))
-            json_evidence(w, &ev);
-    }
-    jw_end(w);
-    jw_end(w);
-}
-
 static void print_json(const risk_list *l)
 {
     char when[40];
@@ -168,7 +131,7 @@ static void print_json(const risk_list *l)
     jw_key(&w, "top");
     jw_array(&w);
     for (size_t i = 0; i < l->n_top; i++)
-        json_customer(&w, &l->top[i], i + 1);
+        risk_json_customer(&w, &l->top[i], i + 1);
     jw_end(&w);
     jw_end(&w);
     jw_finish(&w);
@@ -188,7 +151,7 @@ static int run(const risk_args *ra)
     int rc = CX_EXIT_OK;
     if (st == CX_EEMPTY && l.events == 0)
         rc = cli_fail(CX_EXIT_EMPTY, "risk", "the store %s holds no customer events to score", ra->store);
-    else if (st == CX_EPLUGIN || (st == CX_EVERSION && ra->setup.n_plugins > 0))
+    else if (st == CX_EPLUGIN || (ra->setup.n_plugins > 0 && (st == CX_EVERSION || st == CX_EEXISTS)))
         rc = cli_fail(CX_EXIT_USAGE, "risk", "%s", cx_last_error());
     else if (st != CX_OK)
         rc = cli_fail_status("risk", st);

@@ -96,8 +96,8 @@ static int fail(const reader *rd, const char *fmt, const char *a, const char *b)
 
 static int read_header(reader *rd, char *line, char **fields, size_t max)
 {
-    if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-        memmove(line, line + 3, strlen(line + 3) + 1);
+    if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) /* a byte-order mark */
+        line += 3;
     char copy[1024];
     snprintf(copy, sizeof copy, "%s", line);
     if (!split(line, fields, max, &rd->fields))

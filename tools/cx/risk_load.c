@@ -41,6 +41,7 @@ typedef struct events {
 
 typedef struct feed {
     tally customers;        /* data: cust_data; order = record numbers */
+    size_t last;            /* the previous row's customer + 1 (rows often come grouped by customer) */
     events main, resolutions;
     int64_t latest;
     cx_sentiment *sentiment;
@@ -78,7 +79,9 @@ static bool events_grow(events *e)
 
 static tally_entry *customer(feed *f, const char *id)
 {
-    tally_entry *c = tally_get(&f->customers, id);
+    tally_entry *c = f->last ? &f->customers.items[f->last - 1] : NULL;
+    if (c == NULL || strcmp(c->key, id) != 0)
+        c = tally_get(&f->customers, id);
     if (c != NULL && c->data == NULL) {
         cust_data *d = malloc(sizeof *d);
         if (d == NULL)
@@ -86,6 +89,8 @@ static tally_entry *customer(feed *f, const char *id)
         *d = (cust_data){ CX_STORE_NO_TIME, CX_STORE_NO_TIME, CX_STORE_NO_TIME };
         c->data = d;
     }
+    if (c != NULL)
+        f->last = (size_t)(c - f->customers.items) + 1;
     return c;
 }
 
@@ -400,4 +405,39 @@ void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size
     }
     if (shown == 0)
         snprintf(buf, cap, "no evidence of risk");
+}
+
+static void json_evidence(jw *w, const cx_risk_evidence *ev)
+{
+    jw_object(w);
+    jw_kstring(w, "rule", ev->rule_id);
+    jw_knumber(w, "contribution", ev->contribution);
+    jw_knumber(w, "value", ev->value);
+    jw_knumber(w, "weight", ev->weight);
+    jw_knumber(w, "decay", ev->decay);
+    jw_knumber(w, "input", ev->input);
+    jw_knumber(w, "reference", ev->reference);
+    jw_kstring(w, "detail", ev->detail);
+    if (ev->status != CX_OK)
+        jw_kstring(w, "error", cx_strerror(ev->status));
+    jw_end(w);
+}
+
+void risk_json_customer(jw *w, const risk_customer *c, size_t rank)
+{
+    jw_object(w);
+    jw_kint(w, "rank", (int64_t)rank);
+    jw_kstring(w, "customer_id", c->id);
+    jw_knumber(w, "score", c->score);
+    jw_key(w, "reasons");
+    jw_array(w);
+    size_t n = 0;
+    cx_risk_explanation_count(&n, c->why);
+    for (size_t i = 0; i < n; i++) {
+        cx_risk_evidence ev = CX_RISK_EVIDENCE_INIT;
+        if (cx_risk_explanation_get(&ev, c->why, i) == CX_OK && (ev.status != CX_OK || ev.contribution > 0))
+            json_evidence(w, &ev);
+    }
+    jw_end(w);
+    jw_end(w);
 }

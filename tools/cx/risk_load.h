@@ -5,6 +5,7 @@
 #define CX_RISK_LOAD_H
 
 #include "cli.h"
+#include "json_writer.h"
 
 typedef struct risk_setup {
     int64_t as_of_ms;            /* CX_STORE_NO_TIME: the latest time in the store */
@@ -42,5 +43,9 @@ void risk_list_free(risk_list *l);
 /* The reasons of an explanation: its entries with a contribution > 0 (and
  * failed rules), as "detail (+0.25); ..." in at most `cap` bytes. */
 void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size_t max_reasons);
+
+/* One listed customer as a JSON object: rank, customer_id, score and its
+ * reasons (evidence with a contribution, and failed rules with an error). */
+void risk_json_customer(jw *w, const risk_customer *c, size_t rank);
 
 #endif
