@@ -26,8 +26,8 @@ static const char *const help =
     "\n"
     "options:\n"
     "  -s, --store FILE         the store (default $CX_STORE, else cx.db); opened read-only\n"
-    "      --calibration-end DATE  summarise purchases up to DATE (store; default: the\n"
-    "                           latest purchase)\n"
+    "      --calibration-end DATE  summarise purchases up to DATE, a date including its\n"
+    "                           whole day (UTC) (store; default: the latest purchase)\n"
     "      --period day|week    the time unit (of the file; of the summaries; default week)\n"
     "      --model bgnbd|pareto_nbd  the purchase model (default bgnbd)\n"
     "      --horizon N          periods ahead for expected purchases and value (default:\n"
@@ -64,9 +64,11 @@ static int set_option(lifetime_args *la, int id, const char *v)
     switch (id) {
     case OPT_STORE: la->store = v; return 0;
     case OPT_CAL_END:
-        return cli_parse_time(v, &la->calibration_end_ms)
-                   ? 0
-                   : cli_usage_error("lifetime", "--calibration-end %s is not a date", v);
+        if (!cli_parse_time(v, &la->calibration_end_ms))
+            return cli_usage_error("lifetime", "--calibration-end %s is not a date", v);
+        if (strlen(v) == 10) /* a date: up to the end of that day (UTC) */
+            la->calibration_end_ms += 86400000 - 1;
+        return 0;
     case OPT_PERIOD:
         if (strcmp(v, "day") != 0 && strcmp(v, "week") != 0)
             return cli_usage_error("lifetime", "--period %s is not day or week", v);
