@@ -185,6 +185,12 @@ expect 4 "risk: a missing store: exit 4" "$CX" risk -s "$work/none.db"
 "$CX" import -q -s "$work/bare.db" "$sample/touchpoints.csv" >/dev/null 2>&1
 expect 5 "risk: a store without customer events: exit 5" "$CX" risk -s "$work/bare.db"
 says "$work/err" "holds no customer events" "the empty store is explained"
+expect 5 "lifetime: a store without purchases: exit 5" "$CX" lifetime -s "$work/bare.db"
+says "$work/err" "no purchases" "the missing purchases are named"
+expect 0 "cx report on a store without events" "$CX" report -s "$work/bare.db" --json
+"$PY" -c "import json,sys; s=json.load(open(sys.argv[1]))['sections']; \
+sys.exit(0 if s['journey']['edges']==[] and s['journey']['cases']==0 and s['risk']['top']==[] else 1)" "$work/out" &&
+    ok "an empty store gives empty journey and risk sections" || bad "empty store sections"
 
 # ---- the report's journey and risk sections --------------------------------------------------------
 expect 0 "cx report --json" "$CX" report -s "$store" --json

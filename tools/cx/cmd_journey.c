@@ -40,13 +40,17 @@ static const char *const help =
     "Exit codes: 0 ok, 2 usage, 3 a bad row in EVENTS (named), 4 a file or the\n"
     "store cannot be read, 5 no events, 6 the store has a newer schema.\n";
 
-enum { OPT_STORE = 1, OPT_MAP, OPT_STAGES, OPT_GOAL, OPT_GAP, OPT_FROM, OPT_TO, OPT_TOP, OPT_JSON, OPT_DOT, OPT_COLLAPSE, OPT_HELP };
+enum {
+    OPT_STORE = 1, OPT_MAP, OPT_STAGES, OPT_GOAL, OPT_GAP, OPT_FROM, OPT_TO, OPT_TOP, OPT_JSON, OPT_DOT,
+    OPT_COLLAPSE, OPT_HELP
+};
 
 static const cli_option options[] = {
-    { "store", 's', true, OPT_STORE },   { "map", 'm', true, OPT_MAP },     { "stages", 0, true, OPT_STAGES }, { "goal", 0, true, OPT_GOAL },
-    { "gap", 0, true, OPT_GAP },         { "from", 0, true, OPT_FROM },     { "to", 0, true, OPT_TO },
-    { "top", 'k', true, OPT_TOP },       { "json", 'j', false, OPT_JSON },  { "dot", 0, false, OPT_DOT },
-    { "collapse", 0, false, OPT_COLLAPSE }, { "help", 'h', false, OPT_HELP }, { NULL, 0, false, 0 },
+    { "store", 's', true, OPT_STORE },      { "map", 'm', true, OPT_MAP },    { "stages", 0, true, OPT_STAGES },
+    { "goal", 0, true, OPT_GOAL },          { "gap", 0, true, OPT_GAP },      { "from", 0, true, OPT_FROM },
+    { "to", 0, true, OPT_TO },              { "top", 'k', true, OPT_TOP },    { "json", 'j', false, OPT_JSON },
+    { "dot", 0, false, OPT_DOT },           { "collapse", 0, false, OPT_COLLAPSE },
+    { "help", 'h', false, OPT_HELP },       { NULL, 0, false, 0 },
 };
 
 typedef struct journey_args {
@@ -69,7 +73,8 @@ static int set_option(journey_args *ja, int id, const char *v)
                    ? 0
                    : cli_usage_error("journey", "--gap %s is not a duration such as 30m, 12h, 7d or 3600", v);
     case OPT_FROM:
-        return cli_parse_time(v, &ja->setup.filter.from_ms) ? 0 : cli_usage_error("journey", "--from %s is not a date", v);
+        return cli_parse_time(v, &ja->setup.filter.from_ms) ? 0
+                                                             : cli_usage_error("journey", "--from %s is not a date", v);
     case OPT_TO:
         return cli_parse_time(v, &ja->setup.filter.to_ms) ? 0 : cli_usage_error("journey", "--to %s is not a date", v);
     case OPT_TOP:

@@ -88,7 +88,8 @@ static int set_option(lifetime_args *la, int id, const char *v)
                    ? 0
                    : cli_usage_error("lifetime", "--discount %s is not a yearly rate in 0..10", v);
     case OPT_TOP:
-        return cli_parse_u64(v, &la->top) && la->top >= 1 ? 0 : cli_usage_error("lifetime", "--top %s is not a count", v);
+        return cli_parse_u64(v, &la->top) && la->top >= 1 ? 0
+                                                           : cli_usage_error("lifetime", "--top %s is not a count", v);
     case OPT_JSON: la->json = true; return 0;
     case OPT_HELP: fputs(help, stdout); return -1;
     default: return CX_EXIT_USAGE;
@@ -135,7 +136,8 @@ static int load(lifetime_rows *rows, const lifetime_args *la)
         st = lifetime_rows_from_store(rows, store, &o);
     cx_store_close(store);
     if (st == CX_EEMPTY)
-        return cli_fail(CX_EXIT_EMPTY, "lifetime", "%s", cx_last_error());
+        return cli_fail(CX_EXIT_EMPTY, "lifetime", "no purchases (events of type purchase) to summarise in %s: %s",
+                        la->store, cx_last_error());
     return st == CX_OK ? CX_EXIT_OK : cli_fail_status("lifetime", st);
 }
 
@@ -232,7 +234,8 @@ static void print_fit(const cx_lifetime_fit *f, const lifetime_rows *r, const li
     cli_format_count(f->rows, rows, sizeof rows);
     printf("%s fit on %s customers (%s distinct rows; time unit: %s)\n", bg ? "BG/NBD" : "Pareto/NBD", n, rows,
            unit(la));
-    printf("  r      %10.4f  (SE %.4f)\n  alpha  %10.4f  (SE %.4f)\n", f->r, f->std_error_r, f->alpha, f->std_error_alpha);
+    printf("  r      %10.4f  (SE %.4f)\n  alpha  %10.4f  (SE %.4f)\n", f->r, f->std_error_r, f->alpha,
+           f->std_error_alpha);
     if (bg)
         printf("  a      %10.4f  (SE %.4f)\n  b      %10.4f  (SE %.4f)\n", f->a, f->std_error_a, f->b, f->std_error_b);
     else

@@ -189,7 +189,8 @@ static int choose_goals(loader *l, journey_setup *setup)
         int rc = split_list(setup, "--goal", setup->goals, &l->goals, &l->n_goals);
         for (size_t i = 0; rc == CX_OK && i < l->n_goals; i++) {
             if (!in_list(l->stages, l->n_stages, l->goals[i])) {
-                int at = snprintf(setup->error, sizeof setup->error, "goal \"%s\" is not a stage (stages:", l->goals[i]);
+                int at = snprintf(setup->error, sizeof setup->error, "goal \"%s\" is not a stage (stages:",
+                                  l->goals[i]);
                 for (size_t k = 0; k < l->n_stages && at > 0 && (size_t)at < sizeof setup->error; k++)
                     at += snprintf(setup->error + at, sizeof setup->error - (size_t)at, " %s", l->stages[k]);
                 if (at > 0 && (size_t)at < sizeof setup->error)

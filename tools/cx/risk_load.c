@@ -350,6 +350,7 @@ static void feed_free(feed *f)
 int risk_load(risk_list *out, cx_store *store, const risk_setup *setup)
 {
     memset(out, 0, sizeof *out);
+    out->mean_score = NAN;
     feed f;
     memset(&f, 0, sizeof f);
     tally_init(&f.customers);

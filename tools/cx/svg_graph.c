@@ -85,7 +85,8 @@ static void draw_node(FILE *out, const svg_node *n, const place *p, double box_w
     html_text(out, n->label);
     char count[32];
     cli_format_count(n->events, count, sizeof count);
-    fprintf(out, "</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" style=\"font-size:9px;fill:#666\">%s</text></g>",
+    fprintf(out, "</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" style=\"font-size:9px;fill:#666\">"
+                 "%s</text></g>",
             p->x, p->y + 11, count);
 }
 
