@@ -16,6 +16,7 @@ The definitions are those of docs/journeys.md and docs/cli.md:
     in that order; a case converts when it holds a goal-stage event; an
     edge's "lost" counts the cases whose last transition it is and that do
     not convert;
+  * times without a zone are UTC;
   * the store keeps a fact once: rows with the same customer, touchpoint
     and time (and nothing else) are one event.
 
@@ -38,10 +39,12 @@ WEEK_MS = 7 * 86400000
 
 
 def parse_time(text):
-    """ISO 8601 with a zone, or epoch milliseconds (the contract of cx journey)."""
+    """ISO 8601 (UTC without a zone), or epoch milliseconds (the contract of cx journey)."""
     if text.isdigit():
         return int(text)
     t = dt.datetime.fromisoformat(text)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
     delta = t - EPOCH
     return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
@@ -52,7 +55,7 @@ TOUCHPOINTS = ["ad", "web_home", "web_product", "help, faq", "chat", "cart", "ca
 
 
 def generate(path):
-    """Events of 400 customers in shuffled order, with times in four forms,
+    """Events of 400 customers in shuffled order, with times in five forms,
     ties at the same millisecond and a few exact duplicates."""
     r = random.Random(86)
     base = parse_time("2025-03-01T00:00:00Z")
@@ -72,9 +75,11 @@ def generate(path):
 
     def form(ms):
         when = EPOCH + dt.timedelta(milliseconds=ms)
-        k = r.randrange(4)
+        k = r.randrange(5)
         if k == 0:
             return str(ms)
+        if k == 4:
+            return when.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d" % (ms % 1000)  # no zone: UTC
         if k == 1:
             return when.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
         zone = dt.timezone(dt.timedelta(hours=r.choice((-5, 1, 2, 9))))

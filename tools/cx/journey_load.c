@@ -295,6 +295,7 @@ int journey_from_file(cx_journey **out, const char *path, journey_setup *setup)
     io.table = CX_STORE_EVENTS;
     io.epoch_unit = CX_EPOCH_MILLISECONDS;
     io.column_map = setup->column_map;
+    io.accept_local_times = 1; /* date-times without a zone are UTC: journeys need order and differences */
     if (rc == CX_OK)
         rc = strcmp(path, "-") == 0 ? cx_store_import_fd(NULL, mem, STDIN_FILENO, "stdin", &io)
                                     : cx_store_import_file(NULL, mem, path, &io);

@@ -26,7 +26,8 @@ int journey_from_store(cx_journey **out, cx_store *store, journey_setup *setup);
 
 /* Reads an events file (CSV or JSON Lines; "-" for standard input) into a
  * private in-memory store with the store's importer, then builds its
- * journey. Epoch numbers are milliseconds; setup->column_map applies. */
+ * journey. Epoch numbers are milliseconds, date-times without a zone UTC;
+ * setup->column_map applies. */
 int journey_from_file(cx_journey **out, const char *path, journey_setup *setup);
 
 /* Terminal tables (journey_text.c): the funnel with its intervals; the
