@@ -13,6 +13,8 @@
 
 enum { COL_ID, COL_X, COL_TX, COL_T, COL_M, N_COLS };
 
+#define MAX_FIELDS 256
+
 static const char *const col_names[N_COLS][4] = {
     { "customer_id", "id", "ID", NULL }, { "frequency", "x", NULL, NULL }, { "recency", "t_x", NULL, NULL },
     { "T", NULL, NULL, NULL },           { "monetary_value", "monetary", "zbar", NULL },
@@ -167,7 +169,7 @@ static int read_record(reader *rd, csv_rows *r, char **fields, size_t n)
 
 static int read_file(FILE *f, reader *rd, csv_rows *r)
 {
-    char *line = NULL, *fields[64];
+    char *line = NULL, *fields[MAX_FIELDS];
     size_t cap = 0, n;
     ssize_t len;
     int rc = CX_EXIT_OK;
@@ -179,10 +181,11 @@ static int read_file(FILE *f, reader *rd, csv_rows *r)
         if (*trim(line) == '\0')
             continue;
         if (header) {
-            rc = read_header(rd, line, fields, 64);
+            rc = read_header(rd, line, fields, MAX_FIELDS);
             header = false;
-        } else if (!split(line, fields, 64, &n)) {
-            rc = fail(rd, "a quote is not closed on its line, or text follows a closing quote%s%s", "", "");
+        } else if (!split(line, fields, MAX_FIELDS, &n)) {
+            rc = fail(rd, "the record does not split into fields: a quote not closed on its line, text after a "
+                          "closing quote, or more than 256 fields%s%s", "", "");
         } else {
             rc = read_record(rd, r, fields, n);
         }
