@@ -41,10 +41,14 @@ int cx_last_error_code(void)
 
 int cx__verror(int code, const char *fmt, va_list ap)
 {
-    last_code = code;
-    int n = vsnprintf(last_message, sizeof last_message, fmt, ap);
+    /* Format into a scratch buffer first: callers may pass the current
+     * message (cx_last_error()) as an argument to wrap it. */
+    char message[CX__ERROR_MAX];
+    int n = vsnprintf(message, sizeof message, fmt, ap);
     if (n < 0)
-        snprintf(last_message, sizeof last_message, "%s", cx_strerror(code));
+        snprintf(message, sizeof message, "%s", cx_strerror(code));
+    memcpy(last_message, message, sizeof message);
+    last_code = code;
     return code;
 }
 

@@ -1,8 +1,19 @@
-/* String interning hash table: see hashmap_internal.h. */
+/*
+ * String interning hash table: see hashmap_internal.h.
+ *
+ * Linear probing over 64-bit slots that carry the high half of the key's
+ * hash beside its index, so most probes that do not match are rejected
+ * without touching the entry; an entry (16 bytes) and the key's bytes are
+ * read only for a likely match.
+ */
 #include <string.h>
 
 #include "core_internal.h"
 #include "hashmap_internal.h"
+
+#define SLOT_INDEX(s) ((uint32_t)(s) - 1u)
+#define SLOT_TAG(s) ((uint32_t)((s) >> 32))
+#define HASH_TAG(h) ((uint32_t)((h) >> 32))
 
 void cx__hashmap_init(cx__hashmap *m)
 {
@@ -12,9 +23,7 @@ void cx__hashmap_init(cx__hashmap *m)
 void cx__hashmap_destroy(cx__hashmap *m)
 {
     cx__free(m->slots);
-    cx__free(m->hashes);
-    cx__free(m->offsets);
-    cx__free(m->lengths);
+    cx__free(m->entries);
     cx__free(m->arena);
     memset(m, 0, sizeof *m);
 }
@@ -43,23 +52,36 @@ uint64_t cx__hash_bytes(const void *key, size_t len)
     return h;
 }
 
+static uint64_t make_slot(uint64_t hash, uint32_t index)
+{
+    return (uint64_t)HASH_TAG(hash) << 32 | (uint64_t)(index + 1u);
+}
+
+static uint64_t entry_hash(const cx__hashmap *m, uint64_t slot)
+{
+    return (uint64_t)SLOT_TAG(slot) << 32 | m->entries[SLOT_INDEX(slot)].hash_low;
+}
+
 static bool key_equals(const cx__hashmap *m, uint32_t index, const void *key, size_t len)
 {
-    return m->lengths[index] == len && memcmp(m->arena + m->offsets[index], key, len) == 0;
+    const cx__hashmap_entry *e = &m->entries[index];
+    return e->length == len && memcmp(m->arena + e->offset, key, len) == 0;
 }
 
 static int64_t probe(const cx__hashmap *m, uint64_t hash, const void *key, size_t len, size_t *slot_out)
 {
     size_t mask = m->slot_count - 1;
     size_t slot = (size_t)hash & mask;
+    uint32_t tag = HASH_TAG(hash);
     for (;;) {
-        uint32_t entry = m->slots[slot];
-        if (entry == 0) {
+        uint64_t s = m->slots[slot];
+        if (s == 0) {
             *slot_out = slot;
             return -1;
         }
-        if (m->hashes[entry - 1] == hash && key_equals(m, entry - 1, key, len))
-            return entry - 1;
+        if (SLOT_TAG(s) == tag && m->entries[SLOT_INDEX(s)].hash_low == (uint32_t)hash
+            && key_equals(m, SLOT_INDEX(s), key, len))
+            return SLOT_INDEX(s);
         slot = (slot + 1) & mask;
     }
 }
@@ -86,9 +108,8 @@ int64_t cx__hashmap_find(const cx__hashmap *m, const void *key, size_t len)
 
 static void find_group(const cx__hashmap *m, const char *const *keys, size_t n, int64_t *out)
 {
-    uint64_t hash[FIND_GROUP];
+    uint64_t hash[FIND_GROUP], first[FIND_GROUP];
     size_t len[FIND_GROUP], slot, mask = m->slot_count - 1;
-    uint32_t first[FIND_GROUP];
     for (size_t k = 0; k < n; k++) {
         len[k] = strlen(keys[k]);
         hash[k] = cx__hash_bytes(keys[k], len[k]);
@@ -96,15 +117,12 @@ static void find_group(const cx__hashmap *m, const char *const *keys, size_t n, 
     }
     for (size_t k = 0; k < n; k++) {
         first[k] = m->slots[hash[k] & mask];
-        if (first[k] != 0) {
-            PREFETCH(&m->hashes[first[k] - 1]);
-            PREFETCH(&m->offsets[first[k] - 1]);
-            PREFETCH(&m->lengths[first[k] - 1]);
-        }
+        if (first[k] != 0 && SLOT_TAG(first[k]) == HASH_TAG(hash[k]))
+            PREFETCH(&m->entries[SLOT_INDEX(first[k])]);
     }
     for (size_t k = 0; k < n; k++)
-        if (first[k] != 0)
-            PREFETCH(m->arena + m->offsets[first[k] - 1]);
+        if (first[k] != 0 && SLOT_TAG(first[k]) == HASH_TAG(hash[k]))
+            PREFETCH(m->arena + m->entries[SLOT_INDEX(first[k])].offset);
     for (size_t k = 0; k < n; k++)
         out[k] = probe(m, hash[k], keys[k], len[k], &slot);
 }
@@ -122,15 +140,18 @@ void cx__hashmap_find_strings(const cx__hashmap *m, const char *const *keys, siz
 
 static int rehash(cx__hashmap *m, size_t slot_count)
 {
-    uint32_t *slots = cx__calloc(slot_count, sizeof *slots);
+    uint64_t *slots = cx__calloc(slot_count, sizeof *slots);
     if (slots == NULL)
         return CX_ENOMEM;
     size_t mask = slot_count - 1;
-    for (size_t i = 0; i < m->count; i++) {
-        size_t slot = (size_t)m->hashes[i] & mask;
+    for (size_t old = 0; old < m->slot_count; old++) {
+        uint64_t s = m->slots[old];
+        if (s == 0)
+            continue;
+        size_t slot = (size_t)entry_hash(m, s) & mask;
         while (slots[slot] != 0)
             slot = (slot + 1) & mask;
-        slots[slot] = (uint32_t)i + 1;
+        slots[slot] = s;
     }
     cx__free(m->slots);
     m->slots = slots;
@@ -140,24 +161,15 @@ static int rehash(cx__hashmap *m, size_t slot_count)
 
 static int reserve_entries(cx__hashmap *m, size_t key_len)
 {
-    if (m->count >= UINT32_MAX - 1 || key_len > UINT32_MAX)
+    if (m->count >= UINT32_MAX - 1 || key_len > UINT32_MAX - 1)
         return CX_ENOMEM;
     /* Keep the load factor under 1/2. */
     if ((m->count + 1) * 2 > m->slot_count && rehash(m, m->slot_count ? m->slot_count * 2 : 16) != CX_OK)
         return CX_ENOMEM;
-    if (m->count == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
-        uint64_t *h = cx__reallocarray(m->hashes, cap, sizeof *h);
-        if (h == NULL) return CX_ENOMEM;
-        m->hashes = h;
-        size_t *o = cx__reallocarray(m->offsets, cap, sizeof *o);
-        if (o == NULL) return CX_ENOMEM;
-        m->offsets = o;
-        uint32_t *l = cx__reallocarray(m->lengths, cap, sizeof *l);
-        if (l == NULL) return CX_ENOMEM;
-        m->lengths = l;
-        m->cap = cap;
-    }
+    void *entries = m->entries;
+    if (cx__grow(&entries, &m->cap, m->count + 1, sizeof *m->entries, 16) != CX_OK)
+        return CX_ENOMEM;
+    m->entries = entries;
     void *arena = m->arena;
     if (cx__grow(&arena, &m->arena_cap, m->arena_len + key_len + 1, 1, 256) != CX_OK)
         return CX_ENOMEM;
@@ -181,13 +193,11 @@ int cx__hashmap_intern(cx__hashmap *m, const void *key, size_t len, uint32_t *in
         return CX_ENOMEM;
     probe(m, hash, key, len, &slot); /* slots may have moved */
     uint32_t i = (uint32_t)m->count++;
-    m->hashes[i] = hash;
-    m->offsets[i] = m->arena_len;
-    m->lengths[i] = (uint32_t)len;
+    m->entries[i] = (cx__hashmap_entry){ m->arena_len, (uint32_t)len, (uint32_t)hash };
     memcpy(m->arena + m->arena_len, key, len);
     m->arena[m->arena_len + len] = '\0';
     m->arena_len += len + 1;
-    m->slots[slot] = i + 1;
+    m->slots[slot] = make_slot(hash, i);
     *index = i;
     if (inserted) *inserted = true;
     return CX_OK;
@@ -199,27 +209,34 @@ void cx__hashmap_pop(cx__hashmap *m)
         return;
     uint32_t i = (uint32_t)m->count - 1;
     size_t mask = m->slot_count - 1;
-    size_t slot = (size_t)m->hashes[i] & mask;
-    while (m->slots[slot] != i + 1)
+    size_t key_len;
+    const char *key = cx__hashmap_key(m, i, &key_len);
+    size_t slot = (size_t)cx__hash_bytes(key, key_len) & mask;
+    while (SLOT_INDEX(m->slots[slot]) != i || m->slots[slot] == 0)
         slot = (slot + 1) & mask;
     /* Backward-shift deletion keeps probe chains intact. */
     size_t hole = slot;
     for (size_t next = (hole + 1) & mask; m->slots[next] != 0; next = (next + 1) & mask) {
-        size_t home = (size_t)m->hashes[m->slots[next] - 1] & mask;
+        size_t home = (size_t)entry_hash(m, m->slots[next]) & mask;
         if (((next - home) & mask) >= ((next - hole) & mask)) {
             m->slots[hole] = m->slots[next];
             hole = next;
         }
     }
     m->slots[hole] = 0;
-    m->arena_len = m->offsets[i];
+    m->arena_len = m->entries[i].offset;
     m->count--;
 }
 
 const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len)
 {
-    if (len) *len = m->lengths[index];
-    return m->arena + m->offsets[index];
+    if (len) *len = m->entries[index].length;
+    return m->arena + m->entries[index].offset;
+}
+
+size_t cx__hashmap_memory(const cx__hashmap *m)
+{
+    return m->slot_count * sizeof *m->slots + m->cap * sizeof *m->entries + m->arena_cap;
 }
 
 int cx__hashmap_copy(cx__hashmap *dst, const cx__hashmap *src)
@@ -228,18 +245,14 @@ int cx__hashmap_copy(cx__hashmap *dst, const cx__hashmap *src)
     cx__hashmap_init(&t);
     if (src->count > 0) {
         t.slots = cx__reallocarray(NULL, src->slot_count, sizeof *t.slots);
-        t.hashes = cx__reallocarray(NULL, src->cap, sizeof *t.hashes);
-        t.offsets = cx__reallocarray(NULL, src->cap, sizeof *t.offsets);
-        t.lengths = cx__reallocarray(NULL, src->cap, sizeof *t.lengths);
+        t.entries = cx__reallocarray(NULL, src->cap, sizeof *t.entries);
         t.arena = cx__malloc(src->arena_cap);
-        if (!t.slots || !t.hashes || !t.offsets || !t.lengths || !t.arena) {
+        if (!t.slots || !t.entries || !t.arena) {
             cx__hashmap_destroy(&t);
             return CX_ENOMEM;
         }
         memcpy(t.slots, src->slots, src->slot_count * sizeof *t.slots);
-        memcpy(t.hashes, src->hashes, src->count * sizeof *t.hashes);
-        memcpy(t.offsets, src->offsets, src->count * sizeof *t.offsets);
-        memcpy(t.lengths, src->lengths, src->count * sizeof *t.lengths);
+        memcpy(t.entries, src->entries, src->count * sizeof *t.entries);
         memcpy(t.arena, src->arena, src->arena_len);
         t.slot_count = src->slot_count;
         t.count = src->count;

@@ -10,12 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One key: where it is in the arena, and the low half of its hash (the
+ * high half is in its slot). 16 bytes, so one entry is one cache access. */
+typedef struct cx__hashmap_entry {
+    uint64_t offset;      /* start of the key in the arena */
+    uint32_t length;      /* key length */
+    uint32_t hash_low;    /* low 32 bits of the key's hash */
+} cx__hashmap_entry;
+
 typedef struct cx__hashmap {
-    uint32_t *slots;      /* index + 1, 0 = empty */
+    uint64_t *slots;      /* 0 = empty, else (hash >> 32) << 32 | (index + 1) */
     size_t slot_count;    /* power of two */
-    uint64_t *hashes;     /* per index */
-    size_t *offsets;      /* per index: start of key in arena */
-    uint32_t *lengths;    /* per index: key length */
+    cx__hashmap_entry *entries; /* per index */
     size_t count, cap;
     char *arena;          /* keys, each followed by a NUL */
     size_t arena_len, arena_cap;
@@ -36,6 +42,8 @@ void cx__hashmap_find_strings(const cx__hashmap *m, const char *const *keys, siz
 /* Removes the most recently inserted key (undo of an intern). */
 void cx__hashmap_pop(cx__hashmap *m);
 const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len);
+/* Bytes the map holds (slots, entries, arena), for memory reports. */
+size_t cx__hashmap_memory(const cx__hashmap *m);
 /* Copies a map (for transactional updates). */
 int cx__hashmap_copy(cx__hashmap *dst, const cx__hashmap *src);
 

@@ -636,9 +636,7 @@ static uint64_t memory_bytes(const cx_journey *j)
     uint64_t bytes = (uint64_t)j->built_events * sizeof *j->ev
                      + (uint64_t)(j->built_customers + 1) * sizeof *j->offsets
                      + (uint64_t)j->pending_cap * sizeof(cx__jevent) + (uint64_t)j->outcome_cap * sizeof(cx__joutcome);
-    bytes += (uint64_t)m->slot_count * sizeof *m->slots + (uint64_t)m->cap * (sizeof *m->hashes + sizeof *m->offsets
-                                                                                + sizeof *m->lengths)
-             + m->arena_cap;
+    bytes += cx__hashmap_memory(m);
     return bytes;
 }
 

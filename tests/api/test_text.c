@@ -619,8 +619,13 @@ static void test_text_default_lexicon_allocation_fails(void **state)
         cx_test_alloc.calls = 0;
         cx_test_alloc.fail_at = fail_at;
         cx_test_alloc.live = 0;
-        assert_status(default_lexicon_scenario(NULL), CX_ENOMEM);
+        int rc = default_lexicon_scenario(NULL);
         assert_int_equal(cx_test_alloc.live, 0);
+        if (cx_test_alloc.calls < fail_at) { /* the build needed fewer allocations: nothing failed */
+            assert_int_equal(rc, CX_OK);
+            break;
+        }
+        assert_status(rc, CX_ENOMEM);
     }
     cx_set_allocator(NULL);
 }

@@ -232,6 +232,11 @@ static void test_core_errors_and_buffers(void **state)
     longtext[sizeof longtext - 1] = '\0';
     cx__error(CX_EINVAL, "%s", longtext);
     assert_true(strlen(cx_last_error()) < 1000);
+    /* A message may wrap the current one (overlapping source and target). */
+    cx__error(CX_ERANGE, "score 11 is outside the NPS scale 0..10");
+    cx__error(CX_EFORMAT, "item 3: %s", cx_last_error());
+    assert_string_equal(cx_last_error(), "item 3: score 11 is outside the NPS scale 0..10");
+    assert_int_equal(cx_last_error_code(), CX_EFORMAT);
     cx_buffer b = CX_BUFFER_INIT;
     for (int i = 0; i < 1000; i++)
         assert_ok(cx__buffer_printf(&b, "%d,", i));
