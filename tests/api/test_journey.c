@@ -231,6 +231,49 @@ static void test_journey_auto_register(void **state)
     cx_journey_free(open);
 }
 
+/* cx_journey_touchpoints() lends the journey's registry for as long as the
+ * journey lives, and cx_touchpoint_get() lends its strings for as long as
+ * the registry lives: growing the registry (auto-registration, merges)
+ * must keep both valid. Counts checked by hand: 1 touchpoint, then 2
+ * after "cart" is auto-registered, then 3 after the merge brings "call". */
+static void test_journey_registry_outlives_growth(void **state)
+{
+    (void)state;
+    cx_journey_options o = CX_JOURNEY_OPTIONS_INIT;
+    o.auto_register = 1;
+    cx_journey *j = NULL, *other = NULL;
+    assert_ok(cx_journey_new(&j, NULL, &o));
+    assert_ok(cx_journey_observe(j, "a", "home", 1, NAN));
+    const cx_touchpoint_registry *reg = NULL;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    cx_touchpoint_info home = CX_TOUCHPOINT_INFO_INIT;
+    assert_ok(cx_touchpoint_get(&home, reg, 0));
+
+    assert_ok(cx_journey_observe(j, "a", "cart", 2, NAN)); /* auto-registered */
+    const cx_touchpoint_registry *now = NULL;
+    assert_ok(cx_journey_touchpoints(&now, j));
+    assert_ptr_equal(now, reg);
+    size_t n = 0;
+    assert_ok(cx_touchpoint_count(&n, reg));
+    assert_int_equal(n, 2);
+    assert_string_equal(home.id, "home");
+
+    assert_ok(cx_journey_new(&other, NULL, &o));
+    assert_ok(cx_journey_observe(other, "b", "call", 3, NAN));
+    assert_ok(cx_journey_merge(j, other)); /* registers "call" */
+    assert_ok(cx_journey_touchpoints(&now, j));
+    assert_ptr_equal(now, reg);
+    assert_ok(cx_touchpoint_count(&n, reg));
+    assert_int_equal(n, 3);
+    uint32_t index = 0;
+    assert_ok(cx_touchpoint_find(&index, reg, "call"));
+    assert_int_equal(index, 2);
+    assert_string_equal(home.id, "home");
+    assert_string_equal(home.channel_name, "other");
+    cx_journey_free(other);
+    cx_journey_free(j);
+}
+
 static void test_journey_touchpoint_limit(void **state)
 {
     (void)state;
@@ -1219,6 +1262,7 @@ int main(void)
         cmocka_unit_test(test_journey_gap_zero_keeps_one_case_per_customer),
         cmocka_unit_test(test_journey_observe_ids),
         cmocka_unit_test(test_journey_auto_register),
+        cmocka_unit_test(test_journey_registry_outlives_growth),
         cmocka_unit_test(test_journey_touchpoint_limit),
         cmocka_unit_test(test_journey_funnel_hand_checked),
         cmocka_unit_test(test_journey_funnel_periods_compare),
