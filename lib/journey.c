@@ -697,10 +697,13 @@ static int check_outcomes(const cx_journey *j, const cx__jview *v, cx_metric_kin
     for (size_t o = 0; o < j->outcome_count && rc == CX_OK; o++) {
         const cx__joutcome *x = &j->outcomes[o];
         rc = cx_metric_add(scratch, x->value);
-        if (rc == CX_ERANGE)
+        if (rc == CX_ERANGE) {
+            char reason[256]; /* the message buffer is rewritten below */
+            snprintf(reason, sizeof reason, "%s", cx_last_error());
             rc = cx__error(rc, "outcome of customer \"%.64s\" at touchpoint \"%.64s\" (%lld ms): %s",
                            cx__hashmap_key(&j->customers, x->customer, NULL), v->tp_names[x->touchpoint],
-                           (long long)x->ts, cx_last_error());
+                           (long long)x->ts, reason);
+        }
     }
     cx_metric_free(scratch);
     return rc;

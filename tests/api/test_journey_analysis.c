@@ -453,6 +453,7 @@ static void test_experience_by_touchpoint_stage_channel(void **state)
     g = (cx_group *)j;
     assert_status(cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_TOUCHPOINT, CX_METRIC_CSAT, NULL, NULL), CX_ERANGE);
     assert_error_mentions("outcome of customer \"c9\" at touchpoint \"call\" (7000 ms)");
+    assert_error_mentions("(7000 ms): score 9 is outside the CSAT scale 1..5"); /* the calculator's reason */
     assert_null(g);
     /* ... but fits NPS (0..10): call has 3 (detractor) and 9 (promoter) -> 0. */
     assert_ok(cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_TOUCHPOINT, CX_METRIC_NPS, NULL, NULL));
