@@ -377,7 +377,7 @@ int cx_variants_get(cx_variant *out, const cx_variants *v, size_t index)
 typedef struct dfg_edge {
     uint32_t from, to;
     uint64_t count, cases, lost;
-    int64_t total_ms;
+    double total_ms;    /* exact below 2^53 ms; 64-bit integers could overflow */
     uint64_t last_case; /* case number + 1 of the latest case counted */
 } dfg_edge;
 
@@ -493,7 +493,7 @@ static int dfg_case(dfg_build *b, const node_walk *w, bool converts)
         dfg_edge *e = &g->edges[last];
         int64_t ms = w->steps[i].first - w->steps[i - 1].ts;
         e->count++;
-        e->total_ms += ms;
+        e->total_ms += (double)ms;
         if (e->last_case != case_no) {
             e->last_case = case_no;
             e->cases++;
@@ -513,18 +513,14 @@ static int dfg_case(dfg_build *b, const node_walk *w, bool converts)
     return CX_OK;
 }
 
-static uint64_t order_key(const dfg_edge *e, cx_dfg_order order)
-{
-    return order == CX_DFG_ORDER_LOST ? e->lost : order == CX_DFG_ORDER_TOTAL_TIME ? (uint64_t)e->total_ms : e->count;
-}
-
 static int compare_edges(uint32_t a, uint32_t b, const void *ctx)
 {
     const cx_dfg *g = ctx;
     const dfg_edge *x = &g->edges[a], *y = &g->edges[b];
-    uint64_t kx = order_key(x, g->order), ky = order_key(y, g->order);
-    if (kx != ky)
-        return kx > ky ? -1 : 1;
+    if (g->order == CX_DFG_ORDER_LOST && x->lost != y->lost)
+        return x->lost > y->lost ? -1 : 1;
+    if (g->order == CX_DFG_ORDER_TOTAL_TIME && x->total_ms != y->total_ms)
+        return x->total_ms > y->total_ms ? -1 : 1;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     int c = strcmp(g->names[x->from], g->names[y->from]);
@@ -705,7 +701,7 @@ int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
     r.count = e->count;
     r.cases = e->cases;
     r.lost = e->lost;
-    r.total_seconds = (double)e->total_ms / 1000.0;
+    r.total_seconds = e->total_ms / 1000.0;
     r.mean_seconds = r.total_seconds / (double)e->count;
     duration_stats(g->durations[index], &r.median_seconds, &r.p90_seconds);
     *out = r;

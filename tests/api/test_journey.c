@@ -790,6 +790,66 @@ static void test_journey_bottleneck_rankings(void **state)
     cx_journey_free(j);
 }
 
+/* Transitions spanning the whole accepted time range: 40,000 cases of ad
+ * at 0 ms then web at CX_JOURNEY_TIMESTAMP_MAX. By hand: each transition
+ * lasts 253,402,300,799.999 s; their sum, 40,000 x that =
+ * 10,136,092,031,999,960 s (1.01e19 ms), is past what 64-bit milliseconds
+ * hold (9.22e18), so the sum must not wrap. One web -> buy transition of
+ * 1 s ranks after it by time x volume. */
+static void test_journey_dfg_long_transitions(void **state)
+{
+    (void)state;
+    enum { CASES = 40000 };
+    cx_touchpoint_registry *fixture_reg = fixture_registry();
+    cx_journey_options jo = fixture_options();
+    jo.inactivity_gap_ms = 0; /* one case per customer, however long */
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, fixture_reg, &jo));
+    cx_touchpoint_registry_free(fixture_reg);
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    uint32_t ad, web, buy;
+    assert_ok(cx_touchpoint_find(&ad, reg, "ad"));
+    assert_ok(cx_touchpoint_find(&web, reg, "web"));
+    assert_ok(cx_touchpoint_find(&buy, reg, "buy"));
+    uint32_t *customers = malloc(2 * CASES * sizeof *customers), *tps = malloc(2 * CASES * sizeof *tps);
+    int64_t *ts = malloc(2 * CASES * sizeof *ts);
+    assert_non_null(customers);
+    assert_non_null(tps);
+    assert_non_null(ts);
+    char id[16];
+    for (size_t c = 0; c < CASES; c++) {
+        snprintf(id, sizeof id, "u%zu", c);
+        assert_ok(cx_journey_intern_customer(&customers[2 * c], j, id));
+        customers[2 * c + 1] = customers[2 * c];
+        tps[2 * c] = ad;
+        tps[2 * c + 1] = web;
+        ts[2 * c] = 0;
+        ts[2 * c + 1] = CX_JOURNEY_TIMESTAMP_MAX;
+    }
+    assert_ok(cx_journey_observe_ids(j, customers, tps, ts, NULL, 2 * CASES));
+    assert_ok(cx_journey_observe(j, "short", "web", 1000, NAN));
+    assert_ok(cx_journey_observe(j, "short", "buy", 2000, NAN));
+    cx_dfg_options o = CX_DFG_OPTIONS_INIT;
+    o.order = CX_DFG_ORDER_TOTAL_TIME;
+    cx_dfg *g = NULL;
+    assert_ok(cx_journey_dfg(&g, j, &o));
+    cx_dfg_edge e = edge_of(g, 0);
+    assert_string_equal(e.from_name, "ad");
+    assert_string_equal(e.to_name, "web");
+    assert_int_equal(e.count, CASES);
+    assert_close(e.total_seconds, 10136092031999960.0, 1e-12 * 10136092031999960.0);
+    assert_close(e.mean_seconds, 253402300799.999, 1e-12 * 253402300799.999);
+    e = edge_of(g, 1);
+    assert_string_equal(e.from_name, "web");
+    assert_close(e.total_seconds, 1, 0);
+    cx_dfg_free(g);
+    free(customers);
+    free(tps);
+    free(ts);
+    cx_journey_free(j);
+}
+
 static void test_journey_dot_export(void **state)
 {
     (void)state;
@@ -1270,6 +1330,7 @@ int main(void)
         cmocka_unit_test(test_journey_variants),
         cmocka_unit_test(test_journey_dfg_hand_checked),
         cmocka_unit_test(test_journey_bottleneck_rankings),
+        cmocka_unit_test(test_journey_dfg_long_transitions),
         cmocka_unit_test(test_journey_dot_export),
         cmocka_unit_test(test_journey_json_export),
         cmocka_unit_test(test_journey_merge_shards),
