@@ -176,14 +176,18 @@ static int compare_names(uint32_t a, uint32_t b, const void *ctx)
 /*
  * A 64-bit key whose order agrees with compare_variants wherever the keys
  * differ, so most comparisons never touch the paths: the count inverted
- * (saturating) in the top 24 bits, then as many leading nodes as fit in
- * the other 40, each as rank + 1 (0 marks the end of a shorter path, which
- * sorts first). Equal keys fall back to the full comparison.
+ * in the top 24 bits, then as many leading nodes as fit in the other 40,
+ * each as rank + 1 (0 marks the end of a shorter path, which sorts first).
+ * Equal keys fall back to the full comparison. Counts of 0xFFFFFF and more
+ * do not fit: their key is 0, so they sort first and, among themselves,
+ * by the full comparison (count, then path) rather than by path alone.
  */
 static uint64_t sort_key(const variant_order *o, uint32_t v, unsigned bits)
 {
     uint64_t count = o->t->count[v];
-    uint64_t key = (count >= 0xFFFFFF ? 0 : 0xFFFFFF - count) << 40;
+    if (count >= 0xFFFFFF)
+        return 0;
+    uint64_t key = (0xFFFFFF - count) << 40;
     size_t len;
     const char *path = cx__hashmap_key(&o->t->paths, v, &len);
     len /= sizeof(uint32_t);

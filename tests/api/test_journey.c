@@ -635,6 +635,54 @@ static void test_journey_variants(void **state)
     cx_journey_free(j);
 }
 
+/* Variants of more than 2^24 cases still rank by count. One customer whose
+ * events are 2 ms apart with a 1 ms gap, so every event is a case of its
+ * own: 2^24 cases [web] and 2^24 - 1 cases [ad]. By hand, [web] comes
+ * first (more cases) although "ad" sorts before "web". Fed in chunks of
+ * 2^20 events to keep the test's own arrays small. */
+static void test_journey_variants_rank_large_counts(void **state)
+{
+    (void)state;
+    enum { CHUNK = 1 << 20 };
+    const uint64_t web_cases = UINT64_C(1) << 24, ad_cases = web_cases - 1, total = web_cases + ad_cases;
+    cx_touchpoint_registry *fixture_reg = fixture_registry();
+    cx_journey_options jo = fixture_options();
+    jo.inactivity_gap_ms = 1;
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, fixture_reg, &jo));
+    cx_touchpoint_registry_free(fixture_reg);
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    uint32_t ad, web, customer;
+    assert_ok(cx_touchpoint_find(&ad, reg, "ad"));
+    assert_ok(cx_touchpoint_find(&web, reg, "web"));
+    assert_ok(cx_journey_intern_customer(&customer, j, "everyone"));
+    uint32_t *customers = malloc(CHUNK * sizeof *customers), *tps = malloc(CHUNK * sizeof *tps);
+    int64_t *ts = malloc(CHUNK * sizeof *ts);
+    assert_non_null(customers);
+    assert_non_null(tps);
+    assert_non_null(ts);
+    for (uint64_t at = 0; at < total; at += CHUNK) {
+        size_t n = total - at < CHUNK ? (size_t)(total - at) : CHUNK;
+        for (size_t i = 0; i < n; i++) {
+            customers[i] = customer;
+            tps[i] = at + i < web_cases ? web : ad;
+            ts[i] = (int64_t)(2 * (at + i));
+        }
+        assert_ok(cx_journey_observe_ids(j, customers, tps, ts, NULL, n));
+    }
+    free(customers);
+    free(tps);
+    free(ts);
+    cx_variants *v = NULL;
+    assert_ok(cx_journey_variants(&v, j, NULL));
+    static const char *const w[] = { "web" }, *const a[] = { "ad" };
+    assert_variant(v, 0, web_cases, 0, 1, w);
+    assert_variant(v, 1, ad_cases, 0, 1, a);
+    cx_variants_free(v);
+    cx_journey_free(j);
+}
+
 /* ---- directly-follows graph -------------------------------------------- */
 
 static void test_journey_dfg_hand_checked(void **state)
@@ -1328,6 +1376,7 @@ int main(void)
         cmocka_unit_test(test_journey_funnel_periods_compare),
         cmocka_unit_test(test_journey_funnel_rejects_bad_options),
         cmocka_unit_test(test_journey_variants),
+        cmocka_unit_test(test_journey_variants_rank_large_counts),
         cmocka_unit_test(test_journey_dfg_hand_checked),
         cmocka_unit_test(test_journey_bottleneck_rankings),
         cmocka_unit_test(test_journey_dfg_long_transitions),
