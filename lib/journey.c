@@ -650,7 +650,8 @@ int cx_journey_get_summary(cx_journey_summary *out, cx_journey *j)
     s.first_ms = j->first_ms;
     s.last_ms = j->last_ms;
     s.memory_bytes = memory_bytes(j);
-    *out = s;
+    static const size_t sizes[] = { sizeof(cx_journey_summary) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 

@@ -372,7 +372,8 @@ int cx_variants_get(cx_variant *out, const cx_variants *v, size_t index)
     r.share = v->cases ? (double)r.count / (double)v->cases : NAN;
     r.goal_count = v->goals[index];
     r.goal_rate = (double)r.goal_count / (double)r.count;
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_variant) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
@@ -671,7 +672,8 @@ int cx_dfg_get_node(cx_dfg_node *out, const cx_dfg *g, size_t index)
     uint32_t n = g->node_list[index];
     const dfg_node *d = &g->node[n];
     cx_dfg_node r = { out->version, n, g->names[n], d->events, d->cases, d->starts, d->ends, d->lost };
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_dfg_node) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
@@ -708,7 +710,8 @@ int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
     r.total_seconds = e->total_ms / 1000.0;
     r.mean_seconds = r.total_seconds / (double)e->count;
     duration_stats(g->durations[index], &r.median_seconds, &r.p90_seconds);
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_dfg_edge) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
