@@ -244,36 +244,26 @@ static where where_of(size_t index, bool batch)
     return w;
 }
 
-static int check_customer_id(const char *id, size_t index, bool batch)
+/* Checks a customer or touchpoint id (`what`): 1..max bytes of UTF-8. */
+static int check_id(const char *id, size_t max, const char *what, size_t index, bool batch)
 {
     if (id == NULL)
-        return cx__error(CX_EINVAL, "%scustomer id is NULL", where_of(index, batch).text);
-    size_t n = strnlen(id, CX_JOURNEY_CUSTOMER_ID_MAX + 1);
+        return cx__error(CX_EINVAL, "%s%s id is NULL", where_of(index, batch).text, what);
+    size_t n = strnlen(id, max + 1);
     if (n == 0)
-        return cx__error(CX_EINVAL, "%scustomer id is empty", where_of(index, batch).text);
-    if (n > CX_JOURNEY_CUSTOMER_ID_MAX)
-        return cx__error(CX_EINVAL, "%scustomer id \"%.32s...\" is longer than %d bytes", where_of(index, batch).text,
-                         id, CX_JOURNEY_CUSTOMER_ID_MAX);
+        return cx__error(CX_EINVAL, "%s%s id is empty", where_of(index, batch).text, what);
+    if (n > max)
+        return cx__error(CX_EINVAL, "%s%s id \"%.32s...\" is longer than %zu bytes", where_of(index, batch).text,
+                         what, id, max);
     size_t bad;
     if (!cx__utf8_valid(id, n, &bad))
-        return cx__error(CX_EINVAL, "%scustomer id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, bad);
+        return cx__error(CX_EINVAL, "%s%s id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, what, bad);
     return CX_OK;
 }
 
-static int check_touchpoint_id(const char *id, size_t index, bool batch)
+static int check_customer_id(const char *id, size_t index, bool batch)
 {
-    if (id == NULL)
-        return cx__error(CX_EINVAL, "%stouchpoint id is NULL", where_of(index, batch).text);
-    size_t n = strnlen(id, CX_TOUCHPOINT_ID_MAX + 1);
-    if (n == 0)
-        return cx__error(CX_EINVAL, "%stouchpoint id is empty", where_of(index, batch).text);
-    if (n > CX_TOUCHPOINT_ID_MAX)
-        return cx__error(CX_EINVAL, "%stouchpoint id \"%.32s...\" is longer than %d bytes",
-                         where_of(index, batch).text, id, CX_TOUCHPOINT_ID_MAX);
-    size_t bad;
-    if (!cx__utf8_valid(id, n, &bad))
-        return cx__error(CX_EINVAL, "%stouchpoint id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, bad);
-    return CX_OK;
+    return check_id(id, CX_JOURNEY_CUSTOMER_ID_MAX, "customer", index, batch);
 }
 
 static int check_time_and_outcome(int64_t ts, const double *outcome, size_t index, bool batch)
@@ -365,7 +355,7 @@ static int stage_string_events(cx_journey *j, cx__jevent *slots, const char *con
     for (size_t i = 0; i < n; i++) {
         int rc = check_customer_id(customer_ids[i], i, batch);
         if (rc == CX_OK)
-            rc = check_touchpoint_id(touchpoint_ids[i], i, batch);
+            rc = check_id(touchpoint_ids[i], CX_TOUCHPOINT_ID_MAX, "touchpoint", i, batch);
         if (rc == CX_OK)
             rc = check_time_and_outcome(timestamps_ms[i], outcomes ? &outcomes[i] : NULL, i, batch);
         if (rc != CX_OK)

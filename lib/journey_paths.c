@@ -677,16 +677,6 @@ int cx_dfg_get_node(cx_dfg_node *out, const cx_dfg *g, size_t index)
     return CX_OK;
 }
 
-static void duration_stats(const cx_metric *m, double *median, double *p90)
-{
-    cx_metric_result r = CX_METRIC_RESULT_INIT;
-    if (cx_metric_get_result(m, &r) != CX_OK || cx_metric_quantile(m, 0.9, p90) != CX_OK) {
-        *median = *p90 = NAN;
-        return;
-    }
-    *median = r.value;
-}
-
 int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
 {
     CX__CHECK_ARG(out, "cx_dfg_get_edge");
@@ -708,8 +698,9 @@ int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
     r.cases = e->cases;
     r.lost = e->lost;
     r.total_seconds = e->total_ms / 1000.0;
+    double mean; /* the exact one is total / count */
+    cx__duration_figures(g->durations[index], &mean, &r.median_seconds, &r.p90_seconds);
     r.mean_seconds = r.total_seconds / (double)e->count;
-    duration_stats(g->durations[index], &r.median_seconds, &r.p90_seconds);
     static const size_t sizes[] = { sizeof(cx_dfg_edge) }; /* per version */
     CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
@@ -774,9 +765,9 @@ static int dot_edges(cx_buffer *b, const cx_dfg *g)
     int rc = CX_OK;
     for (size_t e = 0; e < g->edge_count && rc == CX_OK; e++) {
         const dfg_edge *x = &g->edges[e];
-        double median, p90;
+        double mean, median, p90;
         char when[32];
-        duration_stats(g->durations[e], &median, &p90);
+        cx__duration_figures(g->durations[e], &mean, &median, &p90);
         human_duration(when, sizeof when, median);
         double width = 1.0 + 4.0 * (double)x->count / (double)most;
         rc = cx__buffer_printf(b, "  n%u -> n%u [label=\"%llu\\n%s\", penwidth=%.2f];\n", x->from, x->to,
