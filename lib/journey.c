@@ -4,9 +4,9 @@
  *
  * Batches are all or nothing. Events are written into spare capacity of
  * the pending array and only counted once everything succeeded; customers
- * interned by a failing batch are popped again, and touchpoints registered
- * by auto-registration go into a copy of the registry that replaces the
- * original only on success.
+ * interned by a failing batch are popped again, and so are the touchpoints
+ * it registered (auto-registration, merges). The registry grows in place:
+ * cx_journey_touchpoints() lends it for the journey's whole life.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 
 #include "core_internal.h"
 #include "journey_internal.h"
+#include "touchpoint_internal.h"
 
 /* ---- options and the map ---------------------------------------------- */
 
@@ -243,36 +244,26 @@ static where where_of(size_t index, bool batch)
     return w;
 }
 
-static int check_customer_id(const char *id, size_t index, bool batch)
+/* Checks a customer or touchpoint id (`what`): 1..max bytes of UTF-8. */
+static int check_id(const char *id, size_t max, const char *what, size_t index, bool batch)
 {
     if (id == NULL)
-        return cx__error(CX_EINVAL, "%scustomer id is NULL", where_of(index, batch).text);
-    size_t n = strnlen(id, CX_JOURNEY_CUSTOMER_ID_MAX + 1);
+        return cx__error(CX_EINVAL, "%s%s id is NULL", where_of(index, batch).text, what);
+    size_t n = strnlen(id, max + 1);
     if (n == 0)
-        return cx__error(CX_EINVAL, "%scustomer id is empty", where_of(index, batch).text);
-    if (n > CX_JOURNEY_CUSTOMER_ID_MAX)
-        return cx__error(CX_EINVAL, "%scustomer id \"%.32s...\" is longer than %d bytes", where_of(index, batch).text,
-                         id, CX_JOURNEY_CUSTOMER_ID_MAX);
+        return cx__error(CX_EINVAL, "%s%s id is empty", where_of(index, batch).text, what);
+    if (n > max)
+        return cx__error(CX_EINVAL, "%s%s id \"%.32s...\" is longer than %zu bytes", where_of(index, batch).text,
+                         what, id, max);
     size_t bad;
     if (!cx__utf8_valid(id, n, &bad))
-        return cx__error(CX_EINVAL, "%scustomer id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, bad);
+        return cx__error(CX_EINVAL, "%s%s id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, what, bad);
     return CX_OK;
 }
 
-static int check_touchpoint_id(const char *id, size_t index, bool batch)
+static int check_customer_id(const char *id, size_t index, bool batch)
 {
-    if (id == NULL)
-        return cx__error(CX_EINVAL, "%stouchpoint id is NULL", where_of(index, batch).text);
-    size_t n = strnlen(id, CX_TOUCHPOINT_ID_MAX + 1);
-    if (n == 0)
-        return cx__error(CX_EINVAL, "%stouchpoint id is empty", where_of(index, batch).text);
-    if (n > CX_TOUCHPOINT_ID_MAX)
-        return cx__error(CX_EINVAL, "%stouchpoint id \"%.32s...\" is longer than %d bytes",
-                         where_of(index, batch).text, id, CX_TOUCHPOINT_ID_MAX);
-    size_t bad;
-    if (!cx__utf8_valid(id, n, &bad))
-        return cx__error(CX_EINVAL, "%stouchpoint id is not valid UTF-8 (byte %zu)", where_of(index, batch).text, bad);
-    return CX_OK;
+    return check_id(id, CX_JOURNEY_CUSTOMER_ID_MAX, "customer", index, batch);
 }
 
 static int check_time_and_outcome(int64_t ts, const double *outcome, size_t index, bool batch)
@@ -333,32 +324,24 @@ static void pop_customers(cx_journey *j, size_t count_before)
         cx__hashmap_pop(&j->customers);
 }
 
-/* Registers the touchpoints a batch names but the registry lacks, in a copy
- * of the registry returned through *staged (NULL when none were needed). */
-static int register_unknown(cx_journey *j, cx__jevent *slots, const char *const *ids, size_t n,
-                            cx_touchpoint_registry **staged)
+/* Registers the touchpoints a batch names but the registry lacks. On
+ * failure the caller undoes them with cx__touchpoint_truncate(). */
+static int register_unknown(cx_journey *j, cx__jevent *slots, const char *const *ids, size_t n)
 {
-    *staged = NULL;
     for (size_t i = 0; i < n; i++) {
         if (slots[i].touchpoint != CX__NO_NODE)
             continue;
-        int rc = CX_OK;
-        if (*staged == NULL && (rc = cx_touchpoint_registry_clone(staged, j->reg)) != CX_OK)
-            return rc;
-        if (cx_touchpoint_find(&slots[i].touchpoint, *staged, ids[i]) == CX_OK)
-            continue;
+        if (cx_touchpoint_find(&slots[i].touchpoint, j->reg, ids[i]) == CX_OK)
+            continue; /* named earlier in the batch */
         cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT;
         info.id = ids[i];
         size_t count;
-        cx_touchpoint_count(&count, *staged);
-        rc = check_room(count + 1, "auto-registering a touchpoint");
+        cx_touchpoint_count(&count, j->reg);
+        int rc = check_room(count + 1, "auto-registering a touchpoint");
         if (rc == CX_OK)
-            rc = cx_touchpoint_add(&slots[i].touchpoint, *staged, &info);
-        if (rc != CX_OK) {
-            cx_touchpoint_registry_free(*staged);
-            *staged = NULL;
+            rc = cx_touchpoint_add(&slots[i].touchpoint, j->reg, &info);
+        if (rc != CX_OK)
             return rc;
-        }
     }
     return CX_OK;
 }
@@ -372,7 +355,7 @@ static int stage_string_events(cx_journey *j, cx__jevent *slots, const char *con
     for (size_t i = 0; i < n; i++) {
         int rc = check_customer_id(customer_ids[i], i, batch);
         if (rc == CX_OK)
-            rc = check_touchpoint_id(touchpoint_ids[i], i, batch);
+            rc = check_id(touchpoint_ids[i], CX_TOUCHPOINT_ID_MAX, "touchpoint", i, batch);
         if (rc == CX_OK)
             rc = check_time_and_outcome(timestamps_ms[i], outcomes ? &outcomes[i] : NULL, i, batch);
         if (rc != CX_OK)
@@ -408,18 +391,15 @@ static int observe_strings(cx_journey *j, const char *const *customer_ids, const
     rc = stage_string_events(j, slots, customer_ids, touchpoint_ids, timestamps_ms, outcomes, n, batch);
     if (rc != CX_OK)
         return rc;
-    size_t customers_before = j->customers.count;
-    cx_touchpoint_registry *staged = NULL;
+    size_t customers_before = j->customers.count, touchpoints_before;
+    cx_touchpoint_count(&touchpoints_before, j->reg);
     rc = intern_customers(j, slots, customer_ids, n);
     if (rc == CX_OK)
-        rc = register_unknown(j, slots, touchpoint_ids, n, &staged);
+        rc = register_unknown(j, slots, touchpoint_ids, n);
     if (rc != CX_OK) {
         pop_customers(j, customers_before);
+        cx__touchpoint_truncate(j->reg, touchpoints_before);
         return rc;
-    }
-    if (staged != NULL) {
-        cx_touchpoint_registry_free(j->reg);
-        j->reg = staged;
     }
     commit_events(j, n, outcomes);
     return CX_OK;
@@ -514,36 +494,28 @@ static int same_touchpoint(const cx_touchpoint_info *a, const cx_touchpoint_info
 }
 
 /* Maps every touchpoint of `from` to an index of `into`, registering the
- * missing ones in a staged copy of into's registry. */
-static int map_touchpoints(cx_journey *into, const cx_journey *from, uint32_t *map, cx_touchpoint_registry **staged)
+ * missing ones in into's registry. On failure the caller undoes them with
+ * cx__touchpoint_truncate(). */
+static int map_touchpoints(cx_journey *into, const cx_journey *from, uint32_t *map)
 {
     size_t n;
     cx_touchpoint_count(&n, from->reg);
-    *staged = NULL;
     for (size_t i = 0; i < n; i++) {
         cx_touchpoint_info info = CX_TOUCHPOINT_INFO_INIT, mine = CX_TOUCHPOINT_INFO_INIT;
         cx_touchpoint_get(&info, from->reg, i);
-        const cx_touchpoint_registry *target = *staged ? *staged : into->reg;
-        int rc = CX_OK;
-        if (cx_touchpoint_find(&map[i], target, info.id) == CX_OK) {
-            cx_touchpoint_get(&mine, target, map[i]);
+        int rc;
+        if (cx_touchpoint_find(&map[i], into->reg, info.id) == CX_OK) {
+            cx_touchpoint_get(&mine, into->reg, map[i]);
             rc = same_touchpoint(&mine, &info);
         } else {
-            if (*staged == NULL)
-                rc = cx_touchpoint_registry_clone(staged, into->reg);
-            size_t count = 0;
+            size_t count;
+            cx_touchpoint_count(&count, into->reg);
+            rc = check_room(count + 1, "cx_journey_merge");
             if (rc == CX_OK)
-                cx_touchpoint_count(&count, *staged);
-            if (rc == CX_OK)
-                rc = check_room(count + 1, "cx_journey_merge");
-            if (rc == CX_OK)
-                rc = cx_touchpoint_add(&map[i], *staged, &info);
+                rc = cx_touchpoint_add(&map[i], into->reg, &info);
         }
-        if (rc != CX_OK) {
-            cx_touchpoint_registry_free(*staged);
-            *staged = NULL;
+        if (rc != CX_OK)
             return rc;
-        }
     }
     return CX_OK;
 }
@@ -590,18 +562,16 @@ int cx_journey_merge(cx_journey *into, const cx_journey *from)
         cx__free(cmap);
         return cx__nomem("merging journeys");
     }
-    size_t customers_before = into->customers.count;
-    cx_touchpoint_registry *staged = NULL;
-    rc = map_touchpoints(into, from, tmap, &staged);
-    if (rc == CX_OK && (rc = map_customers(into, from, cmap)) != CX_OK) {
+    size_t customers_before = into->customers.count, touchpoints_before;
+    cx_touchpoint_count(&touchpoints_before, into->reg);
+    rc = map_touchpoints(into, from, tmap);
+    if (rc == CX_OK)
+        rc = map_customers(into, from, cmap);
+    if (rc != CX_OK) {
         pop_customers(into, customers_before);
-        cx_touchpoint_registry_free(staged);
+        cx__touchpoint_truncate(into->reg, touchpoints_before);
     }
     if (rc == CX_OK) {
-        if (staged != NULL) {
-            cx_touchpoint_registry_free(into->reg);
-            into->reg = staged;
-        }
         copy_events(into, from, cmap, tmap);
         commit_events(into, events, NULL);
         for (size_t o = 0; o < from->outcome_count; o++) {
@@ -668,7 +638,8 @@ int cx_journey_get_summary(cx_journey_summary *out, cx_journey *j)
     s.first_ms = j->first_ms;
     s.last_ms = j->last_ms;
     s.memory_bytes = memory_bytes(j);
-    *out = s;
+    static const size_t sizes[] = { sizeof(cx_journey_summary) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 
@@ -715,10 +686,13 @@ static int check_outcomes(const cx_journey *j, const cx__jview *v, cx_metric_kin
     for (size_t o = 0; o < j->outcome_count && rc == CX_OK; o++) {
         const cx__joutcome *x = &j->outcomes[o];
         rc = cx_metric_add(scratch, x->value);
-        if (rc == CX_ERANGE)
+        if (rc == CX_ERANGE) {
+            char reason[256]; /* the message buffer is rewritten below */
+            snprintf(reason, sizeof reason, "%s", cx_last_error());
             rc = cx__error(rc, "outcome of customer \"%.64s\" at touchpoint \"%.64s\" (%lld ms): %s",
                            cx__hashmap_key(&j->customers, x->customer, NULL), v->tp_names[x->touchpoint],
-                           (long long)x->ts, cx_last_error());
+                           (long long)x->ts, reason);
+        }
     }
     cx_metric_free(scratch);
     return rc;

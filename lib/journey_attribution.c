@@ -446,7 +446,8 @@ int cx_attribution_get_summary(cx_attribution_summary *out, const cx_attribution
         return rc;
     cx_attribution_summary s = { out->version, a->model, a->order, a->cases, a->conversions, a->attributed,
                                  a->probability, a->chain.states };
-    *out = s;
+    static const size_t sizes[] = { sizeof(cx_attribution_summary) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 
@@ -470,7 +471,8 @@ int cx_attribution_get(cx_attribution_entry *out, const cx_attribution *a, size_
     uint32_t n = a->listed[index];
     cx_attribution_entry e = { out->version, n, a->names[n], a->credit[n], a->credit[n] / (double)a->attributed,
                                a->removal[n] };
-    *out = e;
+    static const size_t sizes[] = { sizeof(cx_attribution_entry) }; /* per version */
+    CX__COPY_VERSIONED(out, &e, sizes);
     return CX_OK;
 }
 

@@ -175,9 +175,10 @@ int cx_friction_get_summary(cx_friction_summary *out, const cx_friction *f)
     int rc = cx__check_version(out->version, CX_FRICTION_SUMMARY_VERSION, "cx_friction_summary");
     if (rc != CX_OK)
         return rc;
-    unsigned int version = out->version;
-    *out = f->total;
-    out->version = version;
+    cx_friction_summary s = f->total;
+    s.version = out->version;
+    static const size_t sizes[] = { sizeof(cx_friction_summary) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 
@@ -203,6 +204,7 @@ int cx_friction_get(cx_friction_entry *out, const cx_friction *f, size_t index)
     const friction_row *r = &f->row[t];
     cx_friction_entry e = { out->version, t, f->ids[t], r->events, r->repeats, r->revisits, r->backtracks,
                             r->switches, r->ended, r->lost };
-    *out = e;
+    static const size_t sizes[] = { sizeof(cx_friction_entry) }; /* per version */
+    CX__COPY_VERSIONED(out, &e, sizes);
     return CX_OK;
 }

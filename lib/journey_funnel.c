@@ -170,20 +170,6 @@ static int check_step(const cx_funnel *f, size_t index, const char *func)
     return CX_OK;
 }
 
-/* Mean, median and p90 of a DURATION calculator; NaN when empty. */
-static void duration_figures(const cx_metric *m, double *mean, double *median, double *p90)
-{
-    cx_metric_result r = CX_METRIC_RESULT_INIT;
-    if (cx_metric_get_result(m, &r) != CX_OK) {
-        *mean = *median = *p90 = NAN;
-        return;
-    }
-    *mean = r.mean;
-    *median = r.value;
-    if (cx_metric_quantile(m, 0.9, p90) != CX_OK)
-        *p90 = NAN;
-}
-
 static uint64_t entered_before(const cx_funnel *f, size_t index)
 {
     return index == 0 ? f->cases : f->entered[index - 1];
@@ -208,8 +194,9 @@ int cx_funnel_get_step(cx_funnel_step *out, const cx_funnel *f, size_t index)
     cx__wilson((double)s.entered, (double)before, z, &s.step_rate, &s.step_ci_low, &s.step_ci_high);
     cx__wilson((double)s.entered, (double)f->cases, z, &s.overall_rate, &s.overall_ci_low, &s.overall_ci_high);
     s.duration_count = s.entered;
-    duration_figures(f->durations[index], &s.duration_mean, &s.duration_median, &s.duration_p90);
-    *out = s;
+    cx__duration_figures(f->durations[index], &s.duration_mean, &s.duration_median, &s.duration_p90);
+    static const size_t sizes[] = { sizeof(cx_funnel_step) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 
@@ -227,8 +214,9 @@ int cx_funnel_get_summary(cx_funnel_summary *out, const cx_funnel *f)
     s.confidence = f->confidence;
     double z = cx__norm_quantile(1.0 - (1.0 - f->confidence) / 2.0);
     cx__wilson((double)s.goal_cases, (double)s.cases, z, &s.goal_rate, &s.goal_ci_low, &s.goal_ci_high);
-    duration_figures(f->to_goal, &s.time_to_goal_mean, &s.time_to_goal_median, &s.time_to_goal_p90);
-    *out = s;
+    cx__duration_figures(f->to_goal, &s.time_to_goal_mean, &s.time_to_goal_median, &s.time_to_goal_p90);
+    static const size_t sizes[] = { sizeof(cx_funnel_summary) }; /* per version */
+    CX__COPY_VERSIONED(out, &s, sizes);
     return CX_OK;
 }
 
@@ -272,7 +260,8 @@ static void compare_rates(double xa, double na, double xb, double nb, double con
     r.df = INFINITY;
     r.confidence = confidence;
     r.method = CX_TEST_TWO_PROPORTION_Z;
-    *c = r;
+    static const size_t sizes[] = { sizeof(cx_comparison) }; /* per version */
+    CX__COPY_VERSIONED(c, &r, sizes);
 }
 
 static int same_stages(const cx_funnel *a, const cx_funnel *b)

@@ -193,6 +193,10 @@ static inline int cx__dstage_add(cx__dstage *d, cx_metric *const *metrics, size_
     return CX_OK;
 }
 
+/* Mean, median and 90th percentile of a DURATION calculator; NaN when it
+ * is empty. */
+void cx__duration_figures(const cx_metric *m, double *mean, double *median, double *p90);
+
 /* Wilson score interval of x successes in n; NaN for n == 0. */
 void cx__wilson(double x, double n, double z, double *rate, double *lo, double *hi);
 

@@ -176,14 +176,18 @@ static int compare_names(uint32_t a, uint32_t b, const void *ctx)
 /*
  * A 64-bit key whose order agrees with compare_variants wherever the keys
  * differ, so most comparisons never touch the paths: the count inverted
- * (saturating) in the top 24 bits, then as many leading nodes as fit in
- * the other 40, each as rank + 1 (0 marks the end of a shorter path, which
- * sorts first). Equal keys fall back to the full comparison.
+ * in the top 24 bits, then as many leading nodes as fit in the other 40,
+ * each as rank + 1 (0 marks the end of a shorter path, which sorts first).
+ * Equal keys fall back to the full comparison. Counts of 0xFFFFFF and more
+ * do not fit: their key is 0, so they sort first and, among themselves,
+ * by the full comparison (count, then path) rather than by path alone.
  */
 static uint64_t sort_key(const variant_order *o, uint32_t v, unsigned bits)
 {
     uint64_t count = o->t->count[v];
-    uint64_t key = (count >= 0xFFFFFF ? 0 : 0xFFFFFF - count) << 40;
+    if (count >= 0xFFFFFF)
+        return 0;
+    uint64_t key = (0xFFFFFF - count) << 40;
     size_t len;
     const char *path = cx__hashmap_key(&o->t->paths, v, &len);
     len /= sizeof(uint32_t);
@@ -368,7 +372,8 @@ int cx_variants_get(cx_variant *out, const cx_variants *v, size_t index)
     r.share = v->cases ? (double)r.count / (double)v->cases : NAN;
     r.goal_count = v->goals[index];
     r.goal_rate = (double)r.goal_count / (double)r.count;
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_variant) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
@@ -377,7 +382,7 @@ int cx_variants_get(cx_variant *out, const cx_variants *v, size_t index)
 typedef struct dfg_edge {
     uint32_t from, to;
     uint64_t count, cases, lost;
-    int64_t total_ms;
+    double total_ms;    /* exact below 2^53 ms; 64-bit integers could overflow */
     uint64_t last_case; /* case number + 1 of the latest case counted */
 } dfg_edge;
 
@@ -493,7 +498,7 @@ static int dfg_case(dfg_build *b, const node_walk *w, bool converts)
         dfg_edge *e = &g->edges[last];
         int64_t ms = w->steps[i].first - w->steps[i - 1].ts;
         e->count++;
-        e->total_ms += ms;
+        e->total_ms += (double)ms;
         if (e->last_case != case_no) {
             e->last_case = case_no;
             e->cases++;
@@ -513,18 +518,14 @@ static int dfg_case(dfg_build *b, const node_walk *w, bool converts)
     return CX_OK;
 }
 
-static uint64_t order_key(const dfg_edge *e, cx_dfg_order order)
-{
-    return order == CX_DFG_ORDER_LOST ? e->lost : order == CX_DFG_ORDER_TOTAL_TIME ? (uint64_t)e->total_ms : e->count;
-}
-
 static int compare_edges(uint32_t a, uint32_t b, const void *ctx)
 {
     const cx_dfg *g = ctx;
     const dfg_edge *x = &g->edges[a], *y = &g->edges[b];
-    uint64_t kx = order_key(x, g->order), ky = order_key(y, g->order);
-    if (kx != ky)
-        return kx > ky ? -1 : 1;
+    if (g->order == CX_DFG_ORDER_LOST && x->lost != y->lost)
+        return x->lost > y->lost ? -1 : 1;
+    if (g->order == CX_DFG_ORDER_TOTAL_TIME && x->total_ms != y->total_ms)
+        return x->total_ms > y->total_ms ? -1 : 1;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     int c = strcmp(g->names[x->from], g->names[y->from]);
@@ -671,18 +672,9 @@ int cx_dfg_get_node(cx_dfg_node *out, const cx_dfg *g, size_t index)
     uint32_t n = g->node_list[index];
     const dfg_node *d = &g->node[n];
     cx_dfg_node r = { out->version, n, g->names[n], d->events, d->cases, d->starts, d->ends, d->lost };
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_dfg_node) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
-}
-
-static void duration_stats(const cx_metric *m, double *median, double *p90)
-{
-    cx_metric_result r = CX_METRIC_RESULT_INIT;
-    if (cx_metric_get_result(m, &r) != CX_OK || cx_metric_quantile(m, 0.9, p90) != CX_OK) {
-        *median = *p90 = NAN;
-        return;
-    }
-    *median = r.value;
 }
 
 int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
@@ -705,10 +697,12 @@ int cx_dfg_get_edge(cx_dfg_edge *out, const cx_dfg *g, size_t index)
     r.count = e->count;
     r.cases = e->cases;
     r.lost = e->lost;
-    r.total_seconds = (double)e->total_ms / 1000.0;
+    r.total_seconds = e->total_ms / 1000.0;
+    double mean; /* the exact one is total / count */
+    cx__duration_figures(g->durations[index], &mean, &r.median_seconds, &r.p90_seconds);
     r.mean_seconds = r.total_seconds / (double)e->count;
-    duration_stats(g->durations[index], &r.median_seconds, &r.p90_seconds);
-    *out = r;
+    static const size_t sizes[] = { sizeof(cx_dfg_edge) }; /* per version */
+    CX__COPY_VERSIONED(out, &r, sizes);
     return CX_OK;
 }
 
@@ -771,9 +765,9 @@ static int dot_edges(cx_buffer *b, const cx_dfg *g)
     int rc = CX_OK;
     for (size_t e = 0; e < g->edge_count && rc == CX_OK; e++) {
         const dfg_edge *x = &g->edges[e];
-        double median, p90;
+        double mean, median, p90;
         char when[32];
-        duration_stats(g->durations[e], &median, &p90);
+        cx__duration_figures(g->durations[e], &mean, &median, &p90);
         human_duration(when, sizeof when, median);
         double width = 1.0 + 4.0 * (double)x->count / (double)most;
         rc = cx__buffer_printf(b, "  n%u -> n%u [label=\"%llu\\n%s\", penwidth=%.2f];\n", x->from, x->to,

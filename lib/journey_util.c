@@ -24,6 +24,17 @@ void cx__wilson(double x, double n, double z, double *rate, double *lo, double *
     *hi = fmin(1.0, centre + half);
 }
 
+void cx__duration_figures(const cx_metric *m, double *mean, double *median, double *p90)
+{
+    cx_metric_result r = CX_METRIC_RESULT_INIT;
+    if (cx_metric_get_result(m, &r) != CX_OK || cx_metric_quantile(m, 0.9, p90) != CX_OK) {
+        *mean = *median = *p90 = NAN;
+        return;
+    }
+    *mean = r.mean;
+    *median = r.value;
+}
+
 /* Each bulk add copies the calculator's sketch (so that a failure changes
  * nothing), so the stage holds up to a million values: few flushes. */
 #define DSTAGE_MIN 256

@@ -8,6 +8,7 @@
 #include "core_internal.h"
 #include "cx/touchpoint.h"
 #include "hashmap_internal.h"
+#include "touchpoint_internal.h"
 
 typedef struct touchpoint {
     char *id;
@@ -76,6 +77,14 @@ static void touchpoint_free(touchpoint *t)
     cx__free(t->name);
     cx__free(t->channel_name);
     cx__free(t->stage);
+}
+
+void cx__touchpoint_truncate(cx_touchpoint_registry *reg, size_t count)
+{
+    while (reg->ids.count > count) {
+        touchpoint_free(&reg->items[reg->ids.count - 1]);
+        cx__hashmap_pop(&reg->ids);
+    }
 }
 
 void cx_touchpoint_registry_free(cx_touchpoint_registry *reg)

@@ -508,7 +508,8 @@ CX_API int cx_funnel_goal_duration(cx_metric **out, const cx_funnel *f);
 /**
  * Compares one step of two funnels (two periods, two segments): pooled
  * two-proportion z test and Newcombe hybrid score interval on the step rate
- * and on the overall rate. Differences are a - b, as shares.
+ * and on the overall rate. Differences are a - b, as shares; the intervals
+ * are at the confidence level of `a` (::cx_funnel_options.confidence).
  * @param[in,out] step_out comparison of step rates; `version` set by the caller; may be NULL
  * @param[in,out] overall_out comparison of overall rates; may be NULL
  * @param[in] a the first funnel

@@ -231,6 +231,49 @@ static void test_journey_auto_register(void **state)
     cx_journey_free(open);
 }
 
+/* cx_journey_touchpoints() lends the journey's registry for as long as the
+ * journey lives, and cx_touchpoint_get() lends its strings for as long as
+ * the registry lives: growing the registry (auto-registration, merges)
+ * must keep both valid. Counts checked by hand: 1 touchpoint, then 2
+ * after "cart" is auto-registered, then 3 after the merge brings "call". */
+static void test_journey_registry_outlives_growth(void **state)
+{
+    (void)state;
+    cx_journey_options o = CX_JOURNEY_OPTIONS_INIT;
+    o.auto_register = 1;
+    cx_journey *j = NULL, *other = NULL;
+    assert_ok(cx_journey_new(&j, NULL, &o));
+    assert_ok(cx_journey_observe(j, "a", "home", 1, NAN));
+    const cx_touchpoint_registry *reg = NULL;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    cx_touchpoint_info home = CX_TOUCHPOINT_INFO_INIT;
+    assert_ok(cx_touchpoint_get(&home, reg, 0));
+
+    assert_ok(cx_journey_observe(j, "a", "cart", 2, NAN)); /* auto-registered */
+    const cx_touchpoint_registry *now = NULL;
+    assert_ok(cx_journey_touchpoints(&now, j));
+    assert_ptr_equal(now, reg);
+    size_t n = 0;
+    assert_ok(cx_touchpoint_count(&n, reg));
+    assert_int_equal(n, 2);
+    assert_string_equal(home.id, "home");
+
+    assert_ok(cx_journey_new(&other, NULL, &o));
+    assert_ok(cx_journey_observe(other, "b", "call", 3, NAN));
+    assert_ok(cx_journey_merge(j, other)); /* registers "call" */
+    assert_ok(cx_journey_touchpoints(&now, j));
+    assert_ptr_equal(now, reg);
+    assert_ok(cx_touchpoint_count(&n, reg));
+    assert_int_equal(n, 3);
+    uint32_t index = 0;
+    assert_ok(cx_touchpoint_find(&index, reg, "call"));
+    assert_int_equal(index, 2);
+    assert_string_equal(home.id, "home");
+    assert_string_equal(home.channel_name, "other");
+    cx_journey_free(other);
+    cx_journey_free(j);
+}
+
 static void test_journey_touchpoint_limit(void **state)
 {
     (void)state;
@@ -592,6 +635,54 @@ static void test_journey_variants(void **state)
     cx_journey_free(j);
 }
 
+/* Variants of more than 2^24 cases still rank by count. One customer whose
+ * events are 2 ms apart with a 1 ms gap, so every event is a case of its
+ * own: 2^24 cases [web] and 2^24 - 1 cases [ad]. By hand, [web] comes
+ * first (more cases) although "ad" sorts before "web". Fed in chunks of
+ * 2^20 events to keep the test's own arrays small. */
+static void test_journey_variants_rank_large_counts(void **state)
+{
+    (void)state;
+    enum { CHUNK = 1 << 20 };
+    const uint64_t web_cases = UINT64_C(1) << 24, ad_cases = web_cases - 1, total = web_cases + ad_cases;
+    cx_touchpoint_registry *fixture_reg = fixture_registry();
+    cx_journey_options jo = fixture_options();
+    jo.inactivity_gap_ms = 1;
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, fixture_reg, &jo));
+    cx_touchpoint_registry_free(fixture_reg);
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    uint32_t ad, web, customer;
+    assert_ok(cx_touchpoint_find(&ad, reg, "ad"));
+    assert_ok(cx_touchpoint_find(&web, reg, "web"));
+    assert_ok(cx_journey_intern_customer(&customer, j, "everyone"));
+    uint32_t *customers = malloc(CHUNK * sizeof *customers), *tps = malloc(CHUNK * sizeof *tps);
+    int64_t *ts = malloc(CHUNK * sizeof *ts);
+    assert_non_null(customers);
+    assert_non_null(tps);
+    assert_non_null(ts);
+    for (uint64_t at = 0; at < total; at += CHUNK) {
+        size_t n = total - at < CHUNK ? (size_t)(total - at) : CHUNK;
+        for (size_t i = 0; i < n; i++) {
+            customers[i] = customer;
+            tps[i] = at + i < web_cases ? web : ad;
+            ts[i] = (int64_t)(2 * (at + i));
+        }
+        assert_ok(cx_journey_observe_ids(j, customers, tps, ts, NULL, n));
+    }
+    free(customers);
+    free(tps);
+    free(ts);
+    cx_variants *v = NULL;
+    assert_ok(cx_journey_variants(&v, j, NULL));
+    static const char *const w[] = { "web" }, *const a[] = { "ad" };
+    assert_variant(v, 0, web_cases, 0, 1, w);
+    assert_variant(v, 1, ad_cases, 0, 1, a);
+    cx_variants_free(v);
+    cx_journey_free(j);
+}
+
 /* ---- directly-follows graph -------------------------------------------- */
 
 static void test_journey_dfg_hand_checked(void **state)
@@ -744,6 +835,66 @@ static void test_journey_bottleneck_rankings(void **state)
     o.version = 3;
     assert_status(cx_journey_dfg(&g, j, &o), CX_EVERSION);
     assert_null(g);
+    cx_journey_free(j);
+}
+
+/* Transitions spanning the whole accepted time range: 40,000 cases of ad
+ * at 0 ms then web at CX_JOURNEY_TIMESTAMP_MAX. By hand: each transition
+ * lasts 253,402,300,799.999 s; their sum, 40,000 x that =
+ * 10,136,092,031,999,960 s (1.01e19 ms), is past what 64-bit milliseconds
+ * hold (9.22e18), so the sum must not wrap. One web -> buy transition of
+ * 1 s ranks after it by time x volume. */
+static void test_journey_dfg_long_transitions(void **state)
+{
+    (void)state;
+    enum { CASES = 40000 };
+    cx_touchpoint_registry *fixture_reg = fixture_registry();
+    cx_journey_options jo = fixture_options();
+    jo.inactivity_gap_ms = 0; /* one case per customer, however long */
+    cx_journey *j = NULL;
+    assert_ok(cx_journey_new(&j, fixture_reg, &jo));
+    cx_touchpoint_registry_free(fixture_reg);
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    uint32_t ad, web, buy;
+    assert_ok(cx_touchpoint_find(&ad, reg, "ad"));
+    assert_ok(cx_touchpoint_find(&web, reg, "web"));
+    assert_ok(cx_touchpoint_find(&buy, reg, "buy"));
+    uint32_t *customers = malloc(2 * CASES * sizeof *customers), *tps = malloc(2 * CASES * sizeof *tps);
+    int64_t *ts = malloc(2 * CASES * sizeof *ts);
+    assert_non_null(customers);
+    assert_non_null(tps);
+    assert_non_null(ts);
+    char id[16];
+    for (size_t c = 0; c < CASES; c++) {
+        snprintf(id, sizeof id, "u%zu", c);
+        assert_ok(cx_journey_intern_customer(&customers[2 * c], j, id));
+        customers[2 * c + 1] = customers[2 * c];
+        tps[2 * c] = ad;
+        tps[2 * c + 1] = web;
+        ts[2 * c] = 0;
+        ts[2 * c + 1] = CX_JOURNEY_TIMESTAMP_MAX;
+    }
+    assert_ok(cx_journey_observe_ids(j, customers, tps, ts, NULL, 2 * CASES));
+    assert_ok(cx_journey_observe(j, "short", "web", 1000, NAN));
+    assert_ok(cx_journey_observe(j, "short", "buy", 2000, NAN));
+    cx_dfg_options o = CX_DFG_OPTIONS_INIT;
+    o.order = CX_DFG_ORDER_TOTAL_TIME;
+    cx_dfg *g = NULL;
+    assert_ok(cx_journey_dfg(&g, j, &o));
+    cx_dfg_edge e = edge_of(g, 0);
+    assert_string_equal(e.from_name, "ad");
+    assert_string_equal(e.to_name, "web");
+    assert_int_equal(e.count, CASES);
+    assert_close(e.total_seconds, 10136092031999960.0, 1e-12 * 10136092031999960.0);
+    assert_close(e.mean_seconds, 253402300799.999, 1e-12 * 253402300799.999);
+    e = edge_of(g, 1);
+    assert_string_equal(e.from_name, "web");
+    assert_close(e.total_seconds, 1, 0);
+    cx_dfg_free(g);
+    free(customers);
+    free(tps);
+    free(ts);
     cx_journey_free(j);
 }
 
@@ -1219,13 +1370,16 @@ int main(void)
         cmocka_unit_test(test_journey_gap_zero_keeps_one_case_per_customer),
         cmocka_unit_test(test_journey_observe_ids),
         cmocka_unit_test(test_journey_auto_register),
+        cmocka_unit_test(test_journey_registry_outlives_growth),
         cmocka_unit_test(test_journey_touchpoint_limit),
         cmocka_unit_test(test_journey_funnel_hand_checked),
         cmocka_unit_test(test_journey_funnel_periods_compare),
         cmocka_unit_test(test_journey_funnel_rejects_bad_options),
         cmocka_unit_test(test_journey_variants),
+        cmocka_unit_test(test_journey_variants_rank_large_counts),
         cmocka_unit_test(test_journey_dfg_hand_checked),
         cmocka_unit_test(test_journey_bottleneck_rankings),
+        cmocka_unit_test(test_journey_dfg_long_transitions),
         cmocka_unit_test(test_journey_dot_export),
         cmocka_unit_test(test_journey_json_export),
         cmocka_unit_test(test_journey_merge_shards),

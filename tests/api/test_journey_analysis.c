@@ -453,6 +453,7 @@ static void test_experience_by_touchpoint_stage_channel(void **state)
     g = (cx_group *)j;
     assert_status(cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_TOUCHPOINT, CX_METRIC_CSAT, NULL, NULL), CX_ERANGE);
     assert_error_mentions("outcome of customer \"c9\" at touchpoint \"call\" (7000 ms)");
+    assert_error_mentions("(7000 ms): score 9 is outside the CSAT scale 1..5"); /* the calculator's reason */
     assert_null(g);
     /* ... but fits NPS (0..10): call has 3 (detractor) and 9 (promoter) -> 0. */
     assert_ok(cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_TOUCHPOINT, CX_METRIC_NPS, NULL, NULL));
@@ -460,6 +461,100 @@ static void test_experience_by_touchpoint_stage_channel(void **state)
     cx_group_free(g);
     assert_status(cx_journey_experience(&g, j, (cx_journey_level)0, CX_METRIC_NPS, NULL, NULL), CX_EINVAL);
     assert_status(cx_journey_experience(&g, j, CX_JOURNEY_LEVEL_STAGE, (cx_metric_kind)99, NULL, NULL), CX_EINVAL);
+    cx_journey_free(j);
+}
+
+/* ---- getters: bad arguments leave the output alone --------------------- */
+
+static void test_getters_reject_bad_arguments(void **state)
+{
+    (void)state;
+    cx_journey *j = fixture_journey();
+    cx_journey_summary js = CX_JOURNEY_SUMMARY_INIT;
+    js.version = 2;
+    js.events = 77;
+    assert_status(cx_journey_get_summary(&js, j), CX_EVERSION);
+    assert_error_mentions("cx_journey_summary: version 2 is newer");
+    assert_int_equal(js.events, 77);
+    assert_status(cx_journey_get_summary(NULL, j), CX_EINVAL);
+    assert_error_mentions("cx_journey_get_summary: out is NULL");
+
+    /* A touchpoint the journey already has: refused, registry unchanged. */
+    cx_touchpoint_info dup = CX_TOUCHPOINT_INFO_INIT;
+    dup.id = "web";
+    uint32_t index = 99;
+    assert_status(cx_journey_add_touchpoint(&index, j, &dup), CX_EEXISTS);
+    assert_error_mentions("touchpoint \"web\" is already registered");
+    assert_int_equal(index, 99);
+    const cx_touchpoint_registry *reg;
+    assert_ok(cx_journey_touchpoints(&reg, j));
+    size_t n = 0;
+    assert_ok(cx_touchpoint_count(&n, reg));
+    assert_int_equal(n, 5);
+    assert_status(cx_journey_add_touchpoint(NULL, j, NULL), CX_EINVAL);
+    assert_error_mentions("info is NULL");
+    assert_status(cx_journey_touchpoints(NULL, j), CX_EINVAL);
+    assert_status(cx_journey_stage_count(NULL, j), CX_EINVAL);
+
+    /* The graph: 9 edges (test_journey_dfg_hand_checked). */
+    cx_dfg *g = NULL;
+    assert_ok(cx_journey_dfg(&g, j, NULL));
+    cx_dfg_edge e = CX_DFG_EDGE_INIT;
+    e.count = 77;
+    assert_status(cx_dfg_get_edge(&e, g, 9), CX_ENOTFOUND);
+    assert_error_mentions("cx_dfg_get_edge: index 9 is past the last of 9 edges");
+    assert_int_equal(e.count, 77);
+    e.version = 0;
+    assert_status(cx_dfg_get_edge(&e, g, 0), CX_EINVAL);
+    assert_error_mentions("cx_dfg_edge: version is 0");
+    assert_int_equal(e.count, 77);
+    cx_dfg_node node = CX_DFG_NODE_INIT;
+    node.version = 2;
+    assert_status(cx_dfg_get_node(&node, g, 0), CX_EVERSION);
+    assert_int_equal(node.events, 0);
+    assert_status(cx_dfg_count(NULL, NULL, NULL), CX_EINVAL);
+    cx_dfg_free(g);
+
+    cx_variants *v = NULL;
+    assert_ok(cx_journey_variants(&v, j, NULL));
+    assert_status(cx_variants_count(NULL, NULL, NULL, NULL), CX_EINVAL);
+    assert_error_mentions("cx_variants_count: v is NULL");
+    cx_variant x = CX_VARIANT_INIT;
+    x.version = 2;
+    assert_status(cx_variants_get(&x, v, 0), CX_EVERSION);
+    assert_null(x.path);
+    cx_variants_free(v);
+
+    cx_funnel *f = NULL;
+    assert_ok(cx_journey_funnel(&f, j, NULL));
+    cx_metric *m = (cx_metric *)j;
+    assert_status(cx_funnel_goal_duration(&m, NULL), CX_EINVAL);
+    assert_error_mentions("cx_funnel_goal_duration: f is NULL");
+    assert_null(m);
+    assert_status(cx_funnel_step_count(NULL, f), CX_EINVAL);
+    cx_funnel_free(f);
+
+    cx_friction *fr = NULL;
+    assert_ok(cx_journey_friction(&fr, j, NULL));
+    cx_friction_summary fs = CX_FRICTION_SUMMARY_INIT;
+    fs.version = 2;
+    assert_status(cx_friction_get_summary(&fs, fr), CX_EVERSION);
+    assert_error_mentions("cx_friction_summary: version 2 is newer");
+    assert_int_equal(fs.cases, 0);
+    assert_status(cx_friction_count(NULL, fr), CX_EINVAL);
+    assert_error_mentions("cx_friction_count: out is NULL");
+    cx_friction_free(fr);
+
+    cx_attribution *a = NULL;
+    assert_ok(cx_journey_attribution(&a, j, NULL));
+    cx_attribution_summary as = CX_ATTRIBUTION_SUMMARY_INIT;
+    as.version = 0;
+    assert_status(cx_attribution_get_summary(&as, a), CX_EINVAL);
+    assert_error_mentions("cx_attribution_summary: version is 0");
+    assert_int_equal(as.cases, 0);
+    assert_status(cx_attribution_count(NULL, a), CX_EINVAL);
+    assert_error_mentions("cx_attribution_count: out is NULL");
+    cx_attribution_free(a);
     cx_journey_free(j);
 }
 
@@ -518,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_attribution_memory),
         cmocka_unit_test(test_attribution_rejects),
         cmocka_unit_test(test_experience_by_touchpoint_stage_channel),
+        cmocka_unit_test(test_getters_reject_bad_arguments),
         cmocka_unit_test(test_analysis_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,11 @@ computes its funnel, path variants, directly-follows counts and attribution
 numpy.linalg.solve, and writes them to tests/data/journey_reference.txt.
 
 Nothing here calls libcx; definitions follow docs/journeys.md.
-Run: /usr/bin/python3 tests/reference/journey_reference.py
+Run: /usr/bin/python3 tests/reference/journey_reference.py [OUT]
+     /usr/bin/python3 tests/reference/journey_reference.py --check
+       recompute part B and compare with the committed file (figures to
+       1e-12 relative: LAPACK builds differ in the last digit); exit 1 on
+       a difference
 """
 import os
 import sys
@@ -357,12 +361,49 @@ def part_b(out_path):
             lines.append(f"markov{order} {name} {effects[name]:.15g} {credit[name]:.15g}")
         for s in sets:
             lines.append(f"markov{order}_set {','.join(s)} {1 - chain.probability(s) / base:.15g}")
+    if out_path is None:
+        return lines
     with open(out_path, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"log: {len(events)} events, {len(cases)} cases, {len(variants)} variants, {len(edges)} edges -> {out_path}")
+    return lines
+
+
+def same_line(a, b):
+    """Lines agree word by word; words that are both non-integer numbers
+    agree to 1e-12 relative."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    for x, y in zip(wa, wb):
+        if x == y:
+            continue
+        try:
+            fx, fy = float(x), float(y)
+        except ValueError:
+            return False
+        if x.lstrip("-").isdigit() or abs(fx - fy) > 1e-12 * max(abs(fx), abs(fy)):
+            return False
+    return True
+
+
+def check(path):
+    with open(path) as f:
+        committed = f.read().splitlines()
+    computed = part_b(None)
+    bad = [(i + 1, a, b) for i, (a, b) in enumerate(zip(committed, computed)) if not same_line(a, b)]
+    if len(committed) != len(computed):
+        bad.append((min(len(committed), len(computed)) + 1, f"{len(committed)} lines", f"{len(computed)} lines"))
+    for line, a, b in bad[:10]:
+        print(f"{path}:{line}: committed {a!r}, computed {b!r}")
+    print(f"{len(computed)} lines checked, {len(bad)} differ")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    part_a()
     here = os.path.dirname(os.path.abspath(__file__))
-    part_b(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "data", "journey_reference.txt"))
+    data = os.path.join(here, "..", "data", "journey_reference.txt")
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(check(data))
+    part_a()
+    part_b(sys.argv[1] if len(sys.argv) > 1 else data)
