@@ -349,6 +349,68 @@ static void test_customer_signals_without_events(void **state)
     cx_customers_free(db);
 }
 
+/* fred: first an NPS answer (which decays nothing), then decayed events. */
+static const ev fred[] = {
+    { 0, CX_EVENT_NPS, 3 }, { 1, CX_EVENT_INTERACTION, 0 }, { 1, CX_EVENT_REPLY, 60 }, { 10, CX_EVENT_REPLY, 120 },
+    { 20, CX_EVENT_SENTIMENT, -0.4 }, { 30, CX_EVENT_CSAT, 2 }, { 40, CX_EVENT_PURCHASE, 25 },
+};
+#define N_FRED (sizeof fred / sizeof fred[0])
+#define T1870 (-3155760000000LL) /* a century before 1970 */
+
+/* ref: fred_day60, whatever the century the timeline is placed in. */
+static void assert_fred_day60(const cx_customer_signals *s, int64_t origin)
+{
+    assert_close(s->tenure_days, 60, 1e-12);
+    assert_close(s->recency_days, 20, 1e-12);
+    assert_int_equal(s->events, 7);
+    assert_int_equal(s->interactions, 4);
+    assert_rel(s->interaction_rate_recent, 0.0448736625131);
+    assert_rel(s->interaction_rate_baseline, 0.062424488301);
+    assert_rel(s->interaction_trend, 0.718847102065);
+    assert_rel(s->reply_latency_recent, 93.1079711196);
+    assert_rel(s->reply_latency_baseline, 90.5198083566);
+    assert_rel(s->reply_latency_trend, 1.02859222539);
+    assert_rel(s->sentiment_recent, -0.4);
+    assert_rel(s->csat_recent, 2);
+    assert_int_equal(s->first_seen_ms, origin);
+    assert_int_equal(s->last_nps_ms, origin);
+}
+
+static cx_customer_signals fred_signals(const cx_customers *db, const char *id, int64_t origin)
+{
+    cx_customer_signals s = CX_CUSTOMER_SIGNALS_INIT;
+    assert_ok(cx_customers_get_signals(&s, db, id, origin + 60 * DAY));
+    return s;
+}
+
+static void feed_fred(cx_customers *db, const char *id, int64_t origin)
+{
+    for (size_t i = 0; i < N_FRED; i++)
+        assert_ok(cx_customers_add_event(db, id, origin + (int64_t)fred[i].day * DAY, fred[i].kind, fred[i].value));
+}
+
+static void test_customer_signals_before_1970(void **state)
+{
+    (void)state;
+    const int64_t origins[] = { T0, T1870 };
+    for (int history = 0; history < 2; history++) {
+        for (size_t k = 0; k < 2; k++) {
+            int64_t origin = origins[k];
+            cx_customers *db = new_set(history);
+            assert_ok(cx_customers_add(db, "fred", CX_TIME_NONE));
+            feed_fred(db, "fred", origin);
+            cx_customer_signals s = fred_signals(db, "fred", origin);
+            assert_fred_day60(&s, origin);
+            /* Absorbed by an id without events, fred's figures stay his. */
+            assert_ok(cx_customers_add(db, "empty", CX_TIME_NONE));
+            assert_ok(cx_customers_merge(db, "empty", "fred", origin + 50 * DAY));
+            s = fred_signals(db, "empty", origin);
+            assert_fred_day60(&s, origin);
+            cx_customers_free(db);
+        }
+    }
+}
+
 /* ---- bad events ---------------------------------------------------------------- */
 
 /* A fingerprint of a customer: if a failed call changed anything, it shows. */
@@ -974,6 +1036,7 @@ int main(void)
         cmocka_unit_test(test_customer_signals_any_arrival_order),
         cmocka_unit_test(test_customer_signals_replay),
         cmocka_unit_test(test_customer_signals_without_events),
+        cmocka_unit_test(test_customer_signals_before_1970),
         cmocka_unit_test(test_customer_bad_events_change_nothing),
         cmocka_unit_test(test_customer_events_by_record),
         cmocka_unit_test(test_customer_complaints_within_a_batch),
