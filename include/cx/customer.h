@@ -686,8 +686,11 @@ CX_API int cx_customers_merge(cx_customers *db, const char *survivor_id, const c
  * @param[in,out] db the set (created with `keep_history`)
  * @param[in] absorbed_id an id merged into another
  * @return #CX_OK; #CX_ENOTFOUND; #CX_ESTATE when the id is not merged, the
- *         survivor was itself merged since (undo that first), or the set
- *         keeps no history; #CX_ENOMEM (set unchanged)
+ *         survivor was itself merged since (undo that first), the set
+ *         keeps no history, or a complaint resolution recorded under one id
+ *         closed a complaint of the other (either side would be left with
+ *         more resolutions than complaints; the message names it);
+ *         #CX_ENOMEM (set unchanged)
  * @since 0.2.0
  */
 CX_API int cx_customers_unmerge(cx_customers *db, const char *absorbed_id);

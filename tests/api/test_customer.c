@@ -881,6 +881,53 @@ static void test_customer_merge_errors(void **state)
     cx_customers_free(db);
 }
 
+/* A resolution recorded under one id that closed the other id's complaint
+ * cannot be split back: the unmerge is refused and changes nothing. */
+static void test_customer_unmerge_keeps_complaints_consistent(void **state)
+{
+    (void)state;
+    cx_customers *db = new_set(1);
+    const char *ids[] = { "s", "a" };
+    assert_ok(cx_customers_add_many(db, ids, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "s", AT(0), CX_EVENT_INTERACTION, 0));
+    assert_ok(cx_customers_add_event(db, "a", AT(0), CX_EVENT_COMPLAINT, 0));
+    assert_ok(cx_customers_merge(db, "s", "a", AT(1)));
+    assert_ok(cx_customers_add_event(db, "s", AT(2), CX_EVENT_COMPLAINT_RESOLVED, 0)); /* a's complaint */
+    cx_customer_signals before = signals_of(db, "s", 10);
+    assert_int_equal(before.complaints, 1);
+    assert_int_equal(before.open_complaints, 0);
+
+    assert_status(cx_customers_unmerge(db, "a"), CX_ESTATE);
+    assert_error_mentions("\"s\" would keep 1 complaint resolution more than its complaints");
+    assert_error_mentions("closed complaints of \"a\"");
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_ok(cx_customers_get_profile(&p, db, "a"));
+    assert_string_equal(p.merged_into, "s");
+    cx_merge_record r = CX_MERGE_RECORD_INIT;
+    assert_ok(cx_customers_get_merge(&r, db, 0));
+    assert_int_equal(r.undone, 0);
+    cx_customer_signals now = signals_of(db, "s", 10);
+    assert_int_equal(now.events, before.events);
+    assert_int_equal(now.complaints, 1);
+    assert_int_equal(now.open_complaints, 0);
+    /* A new complaint still shows as open and can be resolved. */
+    assert_ok(cx_customers_add_event(db, "s", AT(3), CX_EVENT_COMPLAINT, 0));
+    now = signals_of(db, "s", 10);
+    assert_int_equal(now.open_complaints, 1);
+    assert_ok(cx_customers_add_event(db, "a", AT(4), CX_EVENT_COMPLAINT_RESOLVED, 0));
+
+    /* Resolutions of each id's own complaints split back cleanly. */
+    assert_ok(cx_customers_add(db, "t", CX_TIME_NONE));
+    assert_ok(cx_customers_add_event(db, "t", AT(0), CX_EVENT_COMPLAINT, 0));
+    assert_ok(cx_customers_add_event(db, "t", AT(1), CX_EVENT_COMPLAINT_RESOLVED, 0));
+    assert_ok(cx_customers_merge(db, "s", "t", AT(5)));
+    assert_ok(cx_customers_unmerge(db, "t"));
+    now = signals_of(db, "t", 10);
+    assert_int_equal(now.complaints, 1);
+    assert_int_equal(now.open_complaints, 0);
+    cx_customers_free(db);
+}
+
 static void test_customer_merge_without_history(void **state)
 {
     (void)state;
@@ -1043,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_customer_attributes),
         cmocka_unit_test(test_customer_merge_and_unmerge),
         cmocka_unit_test(test_customer_merge_errors),
+        cmocka_unit_test(test_customer_unmerge_keeps_complaints_consistent),
         cmocka_unit_test(test_customer_merge_without_history),
         cmocka_unit_test(test_customer_walk_and_metric),
         cmocka_unit_test(test_customer_out_of_memory),
