@@ -549,10 +549,13 @@ static size_t select_top(const double *scores, size_t n, size_t k, ranked *heap)
         if (isnan(scores[i]))
             continue;
         ranked r = { scores[i], i };
-        if (len < k) {
-            heap[len++] = r;
-            for (size_t j = len / 2; j-- > 0;)
-                sift(heap, len, j);
+        if (len < k) { /* sift the newcomer up: O(log k), not a whole heapify */
+            size_t j = len++;
+            while (j > 0 && below(&r, &heap[(j - 1) / 2])) {
+                heap[j] = heap[(j - 1) / 2];
+                j = (j - 1) / 2;
+            }
+            heap[j] = r;
         } else if (below(&heap[0], &r)) {
             heap[0] = r;
             sift(heap, len, 0);

@@ -6,6 +6,8 @@
  * NAME" names its output line), which recomputes signals, rule values and
  * the weighted mean from docs/scoring.md; small cases are worked by hand.
  */
+#include <time.h>
+
 #include "harness.h"
 
 #define DAY 86400000LL
@@ -566,6 +568,65 @@ static void test_risk_score_all_and_top(void **state)
     cx_customers_free(db);
 }
 
+/* Ranking every customer of a large set: the order of cx_risk_score_all's
+ * scores (highest first, ties by record), in time linear in n log k. */
+static void test_risk_top_of_many(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    cx_customers_options o = CX_CUSTOMERS_OPTIONS_INIT;
+    o.keep_history = 0;
+    cx_customers *db = NULL;
+    assert_ok(cx_customers_new(&db, &o));
+    char (*names)[16] = malloc(N * sizeof *names);
+    const char **ids = malloc(N * sizeof *ids);
+    int64_t *t = malloc(N * sizeof *t);
+    cx_event_kind *k = malloc(N * sizeof *k);
+    double *v = malloc(N * sizeof *v), *scores = malloc(N * sizeof *scores), *top = malloc(N * sizeof *top);
+    size_t *idx = malloc(N * sizeof *idx);
+    assert_non_null(idx);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "c%zu", i);
+        ids[i] = names[i];
+        t[i] = AT((double)(i % 89));        /* answers of different ages: many distinct scores */
+        k[i] = CX_EVENT_NPS;
+        v[i] = (double)(i % 11);
+    }
+    assert_ok(cx_customers_add_many(db, ids, NULL, N));
+    assert_ok(cx_customers_add_events(db, ids, t, k, v, N));
+    cx_risk *risk = new_risk(NULL);
+    assert_ok(cx_risk_score_all(scores, N, risk, db, AT(90)));
+    size_t len = 0;
+    clock_t start = clock();
+    assert_ok(cx_risk_top(idx, top, N, &len, risk, db, AT(90)));
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    assert_int_equal(len, N);
+    uint8_t *seen = calloc(N, 1);
+    assert_non_null(seen);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(idx[i] < N && !seen[idx[i]]);
+        seen[idx[i]] = 1;
+        assert_close(top[i], scores[idx[i]], 0);
+        if (i > 0)
+            assert_true(top[i - 1] > top[i] || (top[i - 1] == top[i] && idx[i - 1] < idx[i]));
+    }
+    /* Scoring 100 000 customers takes a few hundredths of a second; the
+     * ranking must not add more than a little (a quadratic one took ~10 s). */
+    if (seconds > 3.0)
+        fail_msg("cx_risk_top of %d customers took %.2f s of CPU", N, seconds);
+    free(seen);
+    free(idx);
+    free(top);
+    free(scores);
+    free(v);
+    free(k);
+    free(t);
+    free(ids);
+    free(names);
+    cx_risk_free(risk);
+    cx_customers_free(db);
+}
+
 /* ---- alerts ------------------------------------------------------------------------- */
 
 typedef struct alert_log {
@@ -731,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_risk_rule_definitions),
         cmocka_unit_test(test_risk_rule_context),
         cmocka_unit_test(test_risk_score_all_and_top),
+        cmocka_unit_test(test_risk_top_of_many),
         cmocka_unit_test(test_risk_alert_hysteresis),
         cmocka_unit_test(test_risk_out_of_memory),
     };
