@@ -181,6 +181,12 @@ static void test_segment_expression_errors(void **state)
         { "recency_days > 'x'", CX_EINVAL, "signal recency_days is compared with a string; it takes a number" },
         { "recency_days = true", CX_EINVAL, "signal recency_days is compared with a boolean" },
         { "last_nps_ms > '2026-02-30'", CX_EINVAL, "'2026-02-30' is not a date" },
+        { "last_nps_ms > '2026-01-01T-1:00Z'", CX_EINVAL, "'2026-01-01T-1:00Z' is not a date" },
+        { "last_nps_ms > '2026-01-01T00:-5Z'", CX_EINVAL, "'2026-01-01T00:-5Z' is not a date" },
+        { "last_nps_ms > '2026-01-01T00:00:-1Z'", CX_EINVAL, "'2026-01-01T00:00:-1Z' is not a date" },
+        { "last_nps_ms > '2026- 1- 1'", CX_EINVAL, "'2026- 1- 1' is not a date" },
+        { "last_nps_ms > '2026-+1-01'", CX_EINVAL, "'2026-+1-01' is not a date" },
+        { "last_nps_ms > '2026-01-01T 9:00Z'", CX_EINVAL, "'2026-01-01T 9:00Z' is not a date" },
         { "nps_category = 'angry'", CX_EINVAL, "'angry' is not an NPS category" },
         { "(attr.vip", CX_EFORMAT, "at byte 9: expected ')'" },
         { "attr.plan = 'gold", CX_EFORMAT, "at byte 12: string is not closed" },
@@ -232,6 +238,7 @@ static void test_segment_evaluation_errors(void **state)
         { "attr.vip > true", CX_EINVAL, "attr.vip is a boolean; only = and != (or 'in') apply" },
         { "attr.vip = 2", CX_EINVAL, "attr.vip is a boolean; compare it with true or false" },
         { "attr.signup > 'soon'", CX_EINVAL, "attr.signup is a timestamp; compare it with milliseconds or a date" },
+        { "attr.signup > '2026-01-01T-1:00Z'", CX_EINVAL, "attr.signup is a timestamp; compare it with milliseconds" },
     };
     cx_customers *db = fixtures(1);
     uint8_t member[6];
