@@ -388,6 +388,8 @@ static int run_rule(const cx_risk *risk, size_t i, const cx_rule_context *ctx, r
         out.detail_cap = sizeof o->detail;
     }
     int rc = r->fn(&out, ctx, r->payload);
+    if (explain) /* a rule may fill the buffer to the last byte */
+        o->detail[sizeof o->detail - 1] = '\0';
     char why[96];
     o->rule = i;
     o->ran = true;

@@ -97,7 +97,7 @@ typedef struct cx_rule_output {
     double input;          /**< The figure judged (3 complaints, a trend of 0.4), or NaN. */
     double reference;      /**< What it was compared with (a baseline), or NaN. */
     int64_t evidence_ms;   /**< When the evidence arose, for decay; #CX_TIME_NONE: current (no decay). */
-    char *detail;          /**< NULL, or a buffer for one line of explanation ("3 unresolved complaints"). */
+    char *detail;          /**< NULL, or a buffer for one line of explanation ("3 unresolved complaints"); its last byte is set to NUL after the call. */
     size_t detail_cap;     /**< Size of `detail` in bytes. */
 } cx_rule_output;
 

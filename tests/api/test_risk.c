@@ -517,6 +517,59 @@ static void test_risk_rule_context(void **state)
     cx_customers_free(db);
 }
 
+/* A rule that fills the whole detail buffer without a terminating NUL;
+ * payload: { the buffer size it saw, the status it returns }. */
+static int unterminated(cx_rule_output *out, const cx_rule_context *ctx, void *payload)
+{
+    (void)ctx;
+    size_t *seen = payload;
+    seen[0] = out->detail_cap;
+    if (out->detail)
+        memset(out->detail, 'x', out->detail_cap);
+    out->value = 0.5;
+    return (int)seen[1];
+}
+
+static void test_risk_rule_detail_is_terminated(void **state)
+{
+    (void)state;
+    cx_customers *db = fixtures(1);
+    cx_risk_options o = CX_RISK_OPTIONS_INIT;
+    o.builtin_rules = 0;
+    for (int failing = 0; failing < 2; failing++) {
+        cx_risk *risk = new_risk(&o);
+        size_t cap[2] = { 0, (size_t)failing }; /* status 1: a positive status, the rule failed */
+        cx_rule r = CX_RULE_INIT;
+        r.id = "long.detail";
+        r.fn = unterminated;
+        r.payload = cap;
+        assert_ok(cx_risk_add_rule(risk, &r));
+        fixed f = { CX_OK, 0.25, 0 };
+        cx_rule other = rule_of("other", &f, 1);
+        other.destroy = NULL;
+        assert_ok(cx_risk_add_rule(risk, &other));
+        cx_risk_explanation *e = NULL;
+        assert_ok(cx_risk_explain(&e, risk, db, "dave", AT(90)));
+        assert_true(cap[0] > 1);
+        cx_risk_evidence ev = evidence_of(e, "long.detail");
+        /* The library cuts the rule's line at its buffer: cap - 1 bytes and a NUL. */
+        if (failing) {
+            assert_int_equal(ev.status, CX_EPLUGIN);
+            assert_true(strlen(ev.detail) <= cap[0] - 1);
+            assert_non_null(strstr(ev.detail, "rule long.detail failed with status 1 (CX_EPLUGIN"));
+        } else {
+            assert_int_equal(strlen(ev.detail), cap[0] - 1);
+        }
+        cx_buffer json = CX_BUFFER_INIT;
+        assert_ok(cx_risk_explanation_to_json(&json, e));
+        assert_non_null(strstr(json.data, "xxx\"}"));
+        cx_buffer_dispose(&json);
+        cx_risk_explanation_free(e);
+        cx_risk_free(risk);
+    }
+    cx_customers_free(db);
+}
+
 /* ---- bulk scores and top k ---------------------------------------------------------- */
 
 static void test_risk_score_all_and_top(void **state)
@@ -791,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_risk_failing_rules_are_isolated),
         cmocka_unit_test(test_risk_rule_definitions),
         cmocka_unit_test(test_risk_rule_context),
+        cmocka_unit_test(test_risk_rule_detail_is_terminated),
         cmocka_unit_test(test_risk_score_all_and_top),
         cmocka_unit_test(test_risk_top_of_many),
         cmocka_unit_test(test_risk_alert_hysteresis),
