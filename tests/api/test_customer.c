@@ -612,6 +612,12 @@ static void test_customer_attributes(void **state)
     assert_ok(cx_customers_unset_attribute(db, "alice", "vip"));
     assert_status(cx_customers_get_attribute(&v, db, "alice", "vip"), CX_ENOTFOUND);
     assert_error_mentions("customer \"alice\" has no value for attribute \"vip\"");
+    assert_status(cx_customers_unset_attribute(db, "alice", "colour"), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_unset_attribute: attribute \"colour\" is not defined");
+    assert_status(cx_customers_unset_attribute(db, "zed", "plan"), CX_ENOTFOUND);
+    assert_error_mentions("customer \"zed\" is not known");
+    assert_ok(cx_customers_get_profile(&p, db, "alice"));
+    assert_int_equal(p.attributes, 3); /* only vip went */
 
     /* Errors. */
     assert_status(cx_customers_set_number(db, "alice", "plan", 3, AT(3)), CX_EINVAL);
@@ -881,6 +887,82 @@ static void test_customer_merge_errors(void **state)
     cx_customers_free(db);
 }
 
+/* Custom survivorship rules that return something unusable. */
+typedef enum { BAD_TYPE, BAD_NULL_STRING, BAD_NAN, BAD_POSITIVE } bad_merge;
+
+static int misbehave(cx_attr_value *out, const cx_attr_value *survivor, const cx_attr_value *absorbed, void *payload)
+{
+    (void)survivor;
+    (void)absorbed;
+    switch (*(const bad_merge *)payload) {
+    case BAD_TYPE: out->type = CX_ATTR_BOOL; return CX_OK;
+    case BAD_NULL_STRING: out->string = NULL; return CX_OK;
+    case BAD_NAN: out->number = NAN; return CX_OK;
+    default: return 7;
+    }
+}
+
+static void test_customer_merge_rule_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        bad_merge how;
+        cx_attr_type type;
+        int status;
+        const char *message;
+    } cases[] = {
+        { BAD_TYPE, CX_ATTR_NUMBER, CX_EINVAL, "the survivorship rule of attribute \"x\" returned a bool, not a number" },
+        { BAD_NULL_STRING, CX_ATTR_STRING, CX_EINVAL, "the survivorship rule of attribute \"x\" returned a NULL string" },
+        { BAD_NAN, CX_ATTR_NUMBER, CX_ERANGE, "the survivorship rule of attribute \"x\" returned nan, not a finite" },
+        { BAD_POSITIVE, CX_ATTR_NUMBER, CX_EINVAL, "the survivorship rule of attribute \"x\" failed with status 7" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cx_customers *db = alice_and_bob(1);
+        cx_attribute_def d = CX_ATTRIBUTE_DEF_INIT;
+        d.name = "x";
+        d.type = cases[c].type;
+        d.survivorship = CX_SURVIVE_CUSTOM;
+        d.merge_fn = misbehave;
+        d.payload = (void *)&cases[c].how;
+        assert_ok(cx_customers_define_attribute(db, &d));
+        if (cases[c].type == CX_ATTR_STRING) {
+            assert_ok(cx_customers_set_string(db, "alice", "x", "a", AT(1)));
+            assert_ok(cx_customers_set_string(db, "bob", "x", "b", AT(1)));
+        } else {
+            assert_ok(cx_customers_set_number(db, "alice", "x", 1, AT(1)));
+            assert_ok(cx_customers_set_number(db, "bob", "x", 2, AT(1)));
+        }
+        assert_status(cx_customers_merge(db, "alice", "bob", AT(80)), cases[c].status);
+        assert_error_mentions(cases[c].message);
+        cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+        assert_ok(cx_customers_get_profile(&p, db, "bob"));
+        assert_null(p.merged_into);
+        size_t n;
+        assert_ok(cx_customers_merge_count(&n, db));
+        assert_int_equal(n, 0);
+        cx_customer_signals s = signals_of(db, "alice", 90);
+        assert_alice_day90(&s);
+        if (cases[c].type == CX_ATTR_STRING)
+            assert_string_equal(string_attr(db, "alice", "x"), "a");
+        else
+            assert_close(number_attr(db, "alice", "x"), 1, 0);
+        cx_customers_free(db);
+    }
+
+    /* A sum past the largest double. */
+    cx_customers *db = alice_and_bob(1);
+    define(db, "spend", CX_ATTR_NUMBER, CX_SURVIVE_SUM);
+    assert_ok(cx_customers_set_number(db, "alice", "spend", 1e308, AT(1)));
+    assert_ok(cx_customers_set_number(db, "bob", "spend", 1e308, AT(1)));
+    assert_status(cx_customers_merge(db, "alice", "bob", AT(80)), CX_ERANGE);
+    assert_error_mentions("attribute \"spend\": the sum 1e+308 + 1e+308 overflows");
+    assert_close(number_attr(db, "alice", "spend"), 1e308, 0);
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_ok(cx_customers_get_profile(&p, db, "bob"));
+    assert_null(p.merged_into);
+    cx_customers_free(db);
+}
+
 /* A resolution recorded under one id that closed the other id's complaint
  * cannot be split back: the unmerge is refused and changes nothing. */
 static void test_customer_unmerge_keeps_complaints_consistent(void **state)
@@ -1090,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_customer_attributes),
         cmocka_unit_test(test_customer_merge_and_unmerge),
         cmocka_unit_test(test_customer_merge_errors),
+        cmocka_unit_test(test_customer_merge_rule_errors),
         cmocka_unit_test(test_customer_unmerge_keeps_complaints_consistent),
         cmocka_unit_test(test_customer_merge_without_history),
         cmocka_unit_test(test_customer_walk_and_metric),

@@ -766,6 +766,10 @@ static void test_risk_alert_hysteresis(void **state)
     assert_error_mentions("scores[1] = 1.2 is outside 0..1");
     assert_status(cx_risk_alert_update(a, db, s6, 3, AT(6)), CX_EINVAL);
     assert_error_mentions("3 scores for a set of 4 records");
+    assert_int_equal(log.calls, 3); /* refused before any callback, and no state changed */
+    assert_int_equal(raised(a, 0), 1);
+    assert_int_equal(raised(a, 1), 0);
+    assert_int_equal(raised(a, 2), 1);
     assert_ok(cx_risk_alert_is_raised(&log.calls, a, 99));
     assert_int_equal(log.calls, 0);
     cx_risk_alert_free(a);

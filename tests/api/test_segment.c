@@ -307,7 +307,11 @@ static void test_segment_rules(void **state)
     assert_error_mentions("segment \"x\": threshold 1.5 is outside 0..1");
     r.fn = NULL;
     assert_status(cx_segments_define_rule(s, "x", &r, 0.5), CX_EINVAL);
+    assert_error_mentions("segment \"x\": the rule has no function");
     assert_int_equal(destroyed, 0);
+    size_t count;
+    assert_ok(cx_segments_count(&count, s)); /* the refused definitions left nothing */
+    assert_int_equal(count, 1);
     uint8_t member[6];
     assert_ok(cx_segments_evaluate(member, 6, s, "complainers", db, AT(90)));
     const uint8_t expect[6] = { 0, 0, 1, 0, 0, 0 }; /* carol's 3 open complaints: 1 >= 0.9 */
