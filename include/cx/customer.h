@@ -510,7 +510,9 @@ CX_API int cx_attr_value_init(cx_attr_value *v, unsigned int version);
  * @param[in] survivor the survivor's value
  * @param[in] absorbed the value of the id being merged in
  * @param[in] payload the attribute's payload
- * @return #CX_OK, or a negative status that aborts the merge (the set is unchanged)
+ * @return #CX_OK, or a negative status that aborts the merge (the set is
+ *         unchanged; the status comes back from cx_customers_merge(), a
+ *         positive one as #CX_EINVAL)
  * @since 0.2.0
  */
 typedef int (*cx_survivorship_fn)(cx_attr_value *out, const cx_attr_value *survivor, const cx_attr_value *absorbed,

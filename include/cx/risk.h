@@ -490,7 +490,8 @@ typedef struct cx_risk_alert_event {
  * @param[in] ev the crossing
  * @param[in] payload the alert's payload
  * @return #CX_OK, or a negative status that aborts the update (no alert
- *         state changes; the status comes back from cx_risk_alert_update())
+ *         state changes; the status comes back from cx_risk_alert_update(),
+ *         a positive one as #CX_EINVAL)
  * @since 0.2.0
  */
 typedef int (*cx_risk_alert_fn)(const cx_risk_alert_event *ev, void *payload);

@@ -130,7 +130,9 @@ CX_API int cx_segments_get_name(const char **out, const cx_segments *s, size_t i
  * @return #CX_OK; #CX_ENOTFOUND for an unknown segment or an attribute the
  *         set does not define; #CX_EINVAL for a `cap` too small or a literal
  *         of the wrong type for an attribute (both named); a rule
- *         segment's failure naming the customer; #CX_ENOMEM
+ *         segment's failure naming the customer (a positive status as
+ *         #CX_EPLUGIN, a value outside 0..1 or NaN as #CX_ERANGE; the bytes
+ *         of `member_out` are then not all written); #CX_ENOMEM
  * @since 0.2.0
  */
 CX_API int cx_segments_evaluate(uint8_t *member_out, size_t cap, const cx_segments *s, const char *name,
