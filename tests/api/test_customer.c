@@ -239,6 +239,13 @@ static void test_customer_signals_timeline(void **state)
     assert_ok(cx_customers_get_signals_at(&at, db, 0, AT(90)));
     assert_alice_day90(&at);
     assert_status(cx_customers_get_signals_at(&at, db, 2, AT(90)), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_signals_at: record 2 is past the end (2 records)");
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_status(cx_customers_get_profile_at(&p, db, 2), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_profile_at: record 2 is past the end (2 records)");
+    cx_attr_value v = CX_ATTR_VALUE_INIT;
+    assert_status(cx_customers_get_attribute_at(&v, db, 2, 0), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_attribute_at: record 2 is past the end (2 records)");
     cx_customers_free(db);
 }
 
@@ -1086,6 +1093,10 @@ static void test_customer_walk_and_metric(void **state)
     assert_null(m);
     assert_status(cx_customers_metric(&m, db, "zed", CX_METRIC_NPS, AT(90)), CX_ENOTFOUND);
     assert_null(m);
+    w.n = 0;
+    assert_status(cx_customers_walk_events(db, "zed", AT(90), log_event, &w), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_walk_events: customer \"zed\" is not known");
+    assert_int_equal(w.n, 0);
     cx_customers_free(db);
 
     db = alice_and_bob(0);

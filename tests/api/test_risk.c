@@ -204,6 +204,12 @@ static void test_risk_explanation(void **state)
     assert_close(ev.decay, pow(2, -10.0 / 90), 1e-12); /* by hand: 10 days at a 90-day half-life */
     cx_risk_explanation_get(&ev, e, 0);
     assert_string_equal(ev.rule_id, "complaints.open");
+    assert_status(cx_risk_explanation_get(&ev, e, 8), CX_ENOTFOUND);
+    assert_error_mentions("cx_risk_explanation_get: entry 8 is past the end (8 entries)");
+    assert_string_equal(ev.rule_id, "complaints.open"); /* left as it was */
+    ev.version = CX_RISK_EVIDENCE_VERSION + 1;
+    assert_status(cx_risk_explanation_get(&ev, e, 0), CX_EVERSION);
+    ev.version = CX_RISK_EVIDENCE_VERSION;
     cx_risk_explanation_free(e);
     assert_status(cx_risk_explain(&e, risk, db, "zed", AT(90)), CX_ENOTFOUND);
     assert_null(e);
