@@ -746,7 +746,8 @@ CX_API int cx_customers_get_merge(cx_merge_record *out, const cx_customers *db, 
 /**
  * Builds a calculator from a customer's survey answers up to a time: its
  * NPS, CSAT or CES history as a ::cx_metric (CSAT and CES on the set's
- * scales). Needs `keep_history`.
+ * scales; on a 2-point CSAT scale the top answer counts as satisfied).
+ * Needs `keep_history`.
  * @param[out] out a new calculator owned by the caller; NULL on failure
  * @param[in] db the set
  * @param[in] id the customer id

@@ -161,7 +161,8 @@ CX_API int cx_segments_match(uint8_t *member_out, size_t cap, const cx_segments 
  * @param[out] out the group, owned by the caller (cx_group_free()); NULL on failure
  * @param[in] s the segments
  * @param[in] db the customers
- * @param[in] kind #CX_METRIC_NPS, #CX_METRIC_CSAT or #CX_METRIC_CES (CSAT and CES on the set's scales)
+ * @param[in] kind #CX_METRIC_NPS, #CX_METRIC_CSAT or #CX_METRIC_CES (CSAT and CES on the set's scales;
+ *            on a 2-point CSAT scale the top answer counts as satisfied)
  * @param[in] opts grouping options (periods, minimum counts), or NULL
  * @param[in] as_of_ms the time
  * @return #CX_OK; #CX_EINVAL for another kind; #CX_ESTATE without history;

@@ -1088,6 +1088,27 @@ static void test_customer_walk_and_metric(void **state)
     assert_ok(cx_metric_get_result(m, &r));
     assert_close(r.value, 3, 1e-12);
     cx_metric_free(m);
+    cx_customers_free(db);
+
+    /* A 2-point CSAT scale (0 unsatisfied, 1 satisfied): the calculator
+     * counts the top answer; by hand, answers 1, 0, 1 are 2/3 satisfied. */
+    cx_customers_options o = CX_CUSTOMERS_OPTIONS_INIT;
+    o.csat_min = 0;
+    o.csat_max = 1;
+    assert_ok(cx_customers_new(&db, &o));
+    assert_ok(cx_customers_add(db, "thumbs", CX_TIME_NONE));
+    const double thumbs[] = { 1, 0, 1 };
+    for (int i = 0; i < 3; i++)
+        assert_ok(cx_customers_add_event(db, "thumbs", AT(i), CX_EVENT_CSAT, thumbs[i]));
+    assert_ok(cx_customers_metric(&m, db, "thumbs", CX_METRIC_CSAT, AT(9)));
+    assert_ok(cx_metric_get_result(m, &r));
+    assert_int_equal(r.count, 3);
+    assert_close(r.value, 200.0 / 3, 1e-9);
+    cx_metric_free(m);
+    cx_customers_free(db);
+    db = alice_and_bob(1);
+    assert_ok(cx_customers_merge(db, "alice", "bob", AT(80)));
+
     assert_status(cx_customers_metric(&m, db, "alice", CX_METRIC_FCR, AT(90)), CX_EINVAL);
     assert_error_mentions("is not NPS, CSAT or CES");
     assert_null(m);

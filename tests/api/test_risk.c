@@ -310,6 +310,46 @@ static void test_risk_replay(void **state)
     cx_customers_free(db);
 }
 
+/* Survey rules on the shortest scales: CSAT 0..1 (thumbs down / up) and
+ * CES 1..3. The positive threshold stays above the bottom answer: the top
+ * answer on a 2-point CSAT scale, 2 on CES 1..3. By hand:
+ *   csat.low = ramp(recent; 1 -> 0, 0 -> 1): answer 1 -> 0, answer 0 -> 1;
+ *   ces.high_effort = ramp(recent; 2 -> 0, 1 -> 1): answer 3 -> 0, answer 1 -> 1. */
+static void test_risk_survey_rules_on_short_scales(void **state)
+{
+    (void)state;
+    cx_customers_options co = CX_CUSTOMERS_OPTIONS_INIT;
+    co.csat_min = 0;
+    co.csat_max = 1;
+    co.ces_min = 1;
+    co.ces_max = 3;
+    cx_customers *db = NULL;
+    assert_ok(cx_customers_new(&db, &co));
+    const char *ids[] = { "happy", "unhappy" };
+    assert_ok(cx_customers_add_many(db, ids, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "happy", AT(0), CX_EVENT_CSAT, 1));
+    assert_ok(cx_customers_add_event(db, "happy", AT(0), CX_EVENT_CES, 3));
+    assert_ok(cx_customers_add_event(db, "unhappy", AT(0), CX_EVENT_CSAT, 0));
+    assert_ok(cx_customers_add_event(db, "unhappy", AT(0), CX_EVENT_CES, 1));
+    cx_risk *risk = new_risk(NULL);
+    const double expect[2] = { 0, 1 };
+    for (int c = 0; c < 2; c++) {
+        cx_risk_explanation *e = NULL;
+        assert_ok(cx_risk_explain(&e, risk, db, ids[c], AT(0)));
+        cx_risk_evidence ev = evidence_of(e, "csat.low");
+        assert_int_equal(ev.status, CX_OK);
+        assert_close(ev.value, expect[c], 0);
+        assert_close(ev.reference, 1, 0);
+        ev = evidence_of(e, "ces.high_effort");
+        assert_int_equal(ev.status, CX_OK);
+        assert_close(ev.value, expect[c], 0);
+        assert_close(ev.reference, 2, 0);
+        cx_risk_explanation_free(e);
+    }
+    cx_risk_free(risk);
+    cx_customers_free(db);
+}
+
 /* ---- callback rules ------------------------------------------------------------- */
 
 typedef struct fixed {
@@ -851,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_risk_weights),
         cmocka_unit_test(test_risk_decay_half_life),
         cmocka_unit_test(test_risk_replay),
+        cmocka_unit_test(test_risk_survey_rules_on_short_scales),
         cmocka_unit_test(test_risk_failing_rules_are_isolated),
         cmocka_unit_test(test_risk_rule_definitions),
         cmocka_unit_test(test_risk_rule_context),

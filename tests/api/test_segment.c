@@ -386,6 +386,29 @@ static void test_segment_group(void **state)
     assert_close(r.value, -100, 1e-12);
     cx_group_free(g);
 
+    cx_customers_free(db);
+
+    /* A 2-point CSAT scale: the top answer is the satisfied one (by hand,
+     * answers 1 and 0 in segment "all": 50 %). */
+    cx_customers_options co = CX_CUSTOMERS_OPTIONS_INIT;
+    co.csat_min = 0;
+    co.csat_max = 1;
+    assert_ok(cx_customers_new(&db, &co));
+    const char *two[] = { "up", "down" };
+    assert_ok(cx_customers_add_many(db, two, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "up", AT(1), CX_EVENT_CSAT, 1));
+    assert_ok(cx_customers_add_event(db, "down", AT(1), CX_EVENT_CSAT, 0));
+    cx_segments *all = new_segments();
+    assert_ok(cx_segments_define(all, "all", "csat_answers > 0"));
+    assert_ok(cx_segments_group(&g, all, db, CX_METRIC_CSAT, NULL, AT(2)));
+    assert_ok(cx_group_get_result(&r, g, 0));
+    assert_int_equal(r.count, 2);
+    assert_close(r.value, 50, 1e-12);
+    cx_group_free(g);
+    cx_segments_free(all);
+    cx_customers_free(db);
+    db = fixtures(1);
+
     assert_status(cx_segments_group(&g, s, db, CX_METRIC_FCR, NULL, AT(90)), CX_EINVAL);
     assert_error_mentions("kind 4 is not NPS, CSAT or CES");
     assert_null(g);
