@@ -477,6 +477,8 @@ int cx_customers_metric(cx_metric **out, const cx_customers *db, const char *id,
         feed.kind = CX_EVENT_CSAT;
         mo.scale_min = db->opts.csat_min;
         mo.scale_max = db->opts.csat_max;
+        if (db->opts.csat_max - db->opts.csat_min < 2) /* 2 points: the top-2 box would be all of it */
+            mo.threshold = db->opts.csat_max;
     } else if (kind == CX_METRIC_CES) {
         feed.kind = CX_EVENT_CES;
         mo.scale_min = db->opts.ces_min;

@@ -102,6 +102,28 @@ static int rebuild(const cx_customers *db, uint32_t r, cx__cust *out)
     return rc;
 }
 
+/* Resolutions close complaints by count. One recorded under one id while
+ * it closed the other id's complaint would leave that side with more
+ * resolutions than complaints: its later complaints would never show as
+ * open. Such a merge cannot be split back. */
+static int check_complaints(const cx_customers *db, uint32_t s, const cx__cust *new_s, uint32_t a,
+                            const cx__cust *new_a)
+{
+    const uint32_t records[2] = { s, a };
+    const cx__cust *states[2] = { new_s, new_a };
+    for (int i = 0; i < 2; i++) {
+        const cx__hot *h = &states[i]->hot;
+        if (h->resolved <= h->complaints)
+            continue;
+        uint32_t extra = h->resolved - h->complaints;
+        return cx__error(CX_ESTATE, "cx_customers_unmerge: \"%.64s\" would keep %u complaint resolution%s more than "
+                         "its complaints: %s closed complaints of \"%.64s\" while the two were merged; the merge "
+                         "stays", id_of(db, records[i]), extra, extra > 1 ? "s" : "", extra > 1 ? "they" : "it",
+                         id_of(db, records[1 - i]));
+    }
+    return CX_OK;
+}
+
 static int check_unmerge(cx_customers *db, const char *absorbed_id, uint32_t *a, cx__merge **g)
 {
     const char *f = "cx_customers_unmerge: ";
@@ -135,6 +157,8 @@ int cx_customers_unmerge(cx_customers *db, const char *absorbed_id)
     rc = rebuild(db, s, &new_s);
     if (rc == CX_OK)
         rc = rebuild(db, a, &new_a);
+    if (rc == CX_OK)
+        rc = check_complaints(db, s, &new_s, a, &new_a);
     if (rc == CX_OK && db->attrs != NULL)
         rc = cx__attrs_unmerge(db, &db->attrs[s], &g->survivor_attrs, merge_id, &attrs);
     if (rc != CX_OK) {

@@ -96,9 +96,7 @@ static void rebase(const cx_customers *db, cx__hot *h, cx__cold *c, int32_t hour
  * recent weight would grow past e^40. */
 static void weights_of(const cx_customers *db, cx__hot *h, cx__cold *c, int64_t t, double *wr, double *wb)
 {
-    if (h->last_seen == CX_TIME_NONE && h->interactions == 0 && h->replies == 0)
-        h->epoch_hours = hour_of(t); /* the first event: start the sums here */
-    else if (db->lambda_recent * (double)(t - epoch_ms(h)) > CX__EPOCH_LIMIT)
+    if (db->lambda_recent * (double)(t - epoch_ms(h)) > CX__EPOCH_LIMIT)
         rebase(db, h, c, hour_of(t));
     growth(db, (double)(t - epoch_ms(h)), wr, wb);
 }
@@ -168,6 +166,10 @@ void cx__cust_fold(const cx_customers *db, cx__hot *h, cx__cold *c, int64_t t, i
         h->first_seen = t;
     if (kind == CX__EVENT_CREATED)
         return;
+    /* The first event of any kind starts the sums here: an epoch left at
+     * 1970 would underflow every weight of events long before it. */
+    if (h->last_seen == CX_TIME_NONE)
+        h->epoch_hours = hour_of(t);
     double wr = 0.0, wb = 0.0;
     if (decays(kind))
         weights_of(db, h, c, t, &wr, &wb);
@@ -289,8 +291,14 @@ static void combine_hot(cx__hot *into, const cx__hot *from)
 
 void cx__cust_combine(const cx_customers *db, cx__cust *into, const cx__cust *from)
 {
-    /* Bring both sets of sums to the later epoch (scaling down, never up). */
+    /* Bring both sets of sums to the later epoch (scaling down, never up).
+     * A state without events has no sums and takes the other's epoch, which
+     * may lie before its own unset one (1970). */
     cx__cust other = *from;
+    if (into->hot.last_seen == CX_TIME_NONE)
+        into->hot.epoch_hours = other.hot.epoch_hours;
+    else if (other.hot.last_seen == CX_TIME_NONE)
+        other.hot.epoch_hours = into->hot.epoch_hours;
     if (other.hot.epoch_hours > into->hot.epoch_hours)
         rebase(db, &into->hot, &into->cold, other.hot.epoch_hours);
     else if (other.hot.epoch_hours < into->hot.epoch_hours)

@@ -388,6 +388,8 @@ static int run_rule(const cx_risk *risk, size_t i, const cx_rule_context *ctx, r
         out.detail_cap = sizeof o->detail;
     }
     int rc = r->fn(&out, ctx, r->payload);
+    if (explain) /* a rule may fill the buffer to the last byte */
+        o->detail[sizeof o->detail - 1] = '\0';
     char why[96];
     o->rule = i;
     o->ran = true;
@@ -549,10 +551,13 @@ static size_t select_top(const double *scores, size_t n, size_t k, ranked *heap)
         if (isnan(scores[i]))
             continue;
         ranked r = { scores[i], i };
-        if (len < k) {
-            heap[len++] = r;
-            for (size_t j = len / 2; j-- > 0;)
-                sift(heap, len, j);
+        if (len < k) { /* sift the newcomer up: O(log k), not a whole heapify */
+            size_t j = len++;
+            while (j > 0 && below(&r, &heap[(j - 1) / 2])) {
+                heap[j] = heap[(j - 1) / 2];
+                j = (j - 1) / 2;
+            }
+            heap[j] = r;
         } else if (below(&heap[0], &r)) {
             heap[0] = r;
             sift(heap, len, 0);

@@ -128,10 +128,12 @@ static int nps_detractor(cx_rule_output *out, const cx_rule_context *ctx, void *
     return CX_OK;
 }
 
-/* Low recent mean on a survey scale: 0 from the "good" threshold up, 1 at the bottom. */
+/* Low recent mean on a survey scale: 0 from the "good" threshold up, 1 at the bottom. On the
+ * shortest scales (CSAT 2 points, CES 2 or 3) the threshold stays one above the bottom. */
 static void low_survey(cx_rule_output *out, double recent, int64_t when, double lo, double hi, double good,
                        const char *label, const char *good_word)
 {
+    good = fmax(good, lo + 1);
     out->input = recent;
     out->reference = good;
     out->value = ramp(recent, good, lo);

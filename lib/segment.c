@@ -532,6 +532,8 @@ static int metric_setup(const cx_customers *db, cx_metric_kind kind, cx_metric_o
         *event = CX_EVENT_CSAT;
         mo->scale_min = o.csat_min;
         mo->scale_max = o.csat_max;
+        if (o.csat_max - o.csat_min < 2) /* 2 points: the top-2 box would be all of it */
+            mo->threshold = o.csat_max;
         return CX_OK;
     case CX_METRIC_CES:
         *event = CX_EVENT_CES;

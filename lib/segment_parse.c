@@ -50,20 +50,35 @@ double cx__segment_signal(const seg_signal *sig, const cx_customer_signals *s)
     }
 }
 
+/* n decimal digits, and nothing else (no sign, no blank). */
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false; /* stops at the terminating NUL too */
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
 bool cx__segment_parse_date(const char *text, int64_t *ms)
 {
-    int y, mo, d, h = 0, mi = 0, se = 0, used = 0;
-    if (sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    if (!digits(text, 4, &y) || text[4] != '-' || !digits(text + 5, 2, &mo) || text[7] != '-'
+        || !digits(text + 8, 2, &d))
         return false;
-    const char *rest = text + used;
+    const char *rest = text + 10;
     if (*rest == 'T') {
-        int n = 0;
-        if (sscanf(rest, "T%2d:%2d%n", &h, &mi, &n) != 2 || n != 6)
+        if (!digits(rest + 1, 2, &h) || rest[3] != ':' || !digits(rest + 4, 2, &mi))
             return false;
-        rest += n;
-        if (*rest == ':' && (sscanf(rest, ":%2d%n", &se, &n) != 1 || n != 3))
-            return false;
-        rest += *rest == ':' ? 3 : 0;
+        rest += 6;
+        if (*rest == ':') {
+            if (!digits(rest + 1, 2, &se))
+                return false;
+            rest += 3;
+        }
         if (*rest++ != 'Z')
             return false;
     }

@@ -510,7 +510,9 @@ CX_API int cx_attr_value_init(cx_attr_value *v, unsigned int version);
  * @param[in] survivor the survivor's value
  * @param[in] absorbed the value of the id being merged in
  * @param[in] payload the attribute's payload
- * @return #CX_OK, or a negative status that aborts the merge (the set is unchanged)
+ * @return #CX_OK, or a negative status that aborts the merge (the set is
+ *         unchanged; the status comes back from cx_customers_merge(), a
+ *         positive one as #CX_EINVAL)
  * @since 0.2.0
  */
 typedef int (*cx_survivorship_fn)(cx_attr_value *out, const cx_attr_value *survivor, const cx_attr_value *absorbed,
@@ -686,8 +688,11 @@ CX_API int cx_customers_merge(cx_customers *db, const char *survivor_id, const c
  * @param[in,out] db the set (created with `keep_history`)
  * @param[in] absorbed_id an id merged into another
  * @return #CX_OK; #CX_ENOTFOUND; #CX_ESTATE when the id is not merged, the
- *         survivor was itself merged since (undo that first), or the set
- *         keeps no history; #CX_ENOMEM (set unchanged)
+ *         survivor was itself merged since (undo that first), the set
+ *         keeps no history, or a complaint resolution recorded under one id
+ *         closed a complaint of the other (either side would be left with
+ *         more resolutions than complaints; the message names it);
+ *         #CX_ENOMEM (set unchanged)
  * @since 0.2.0
  */
 CX_API int cx_customers_unmerge(cx_customers *db, const char *absorbed_id);
@@ -741,7 +746,8 @@ CX_API int cx_customers_get_merge(cx_merge_record *out, const cx_customers *db, 
 /**
  * Builds a calculator from a customer's survey answers up to a time: its
  * NPS, CSAT or CES history as a ::cx_metric (CSAT and CES on the set's
- * scales). Needs `keep_history`.
+ * scales; on a 2-point CSAT scale the top answer counts as satisfied).
+ * Needs `keep_history`.
  * @param[out] out a new calculator owned by the caller; NULL on failure
  * @param[in] db the set
  * @param[in] id the customer id

@@ -97,7 +97,7 @@ typedef struct cx_rule_output {
     double input;          /**< The figure judged (3 complaints, a trend of 0.4), or NaN. */
     double reference;      /**< What it was compared with (a baseline), or NaN. */
     int64_t evidence_ms;   /**< When the evidence arose, for decay; #CX_TIME_NONE: current (no decay). */
-    char *detail;          /**< NULL, or a buffer for one line of explanation ("3 unresolved complaints"). */
+    char *detail;          /**< NULL, or a buffer for one line of explanation ("3 unresolved complaints"); its last byte is set to NUL after the call. */
     size_t detail_cap;     /**< Size of `detail` in bytes. */
 } cx_rule_output;
 
@@ -490,7 +490,8 @@ typedef struct cx_risk_alert_event {
  * @param[in] ev the crossing
  * @param[in] payload the alert's payload
  * @return #CX_OK, or a negative status that aborts the update (no alert
- *         state changes; the status comes back from cx_risk_alert_update())
+ *         state changes; the status comes back from cx_risk_alert_update(),
+ *         a positive one as #CX_EINVAL)
  * @since 0.2.0
  */
 typedef int (*cx_risk_alert_fn)(const cx_risk_alert_event *ev, void *payload);

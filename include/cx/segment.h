@@ -130,7 +130,9 @@ CX_API int cx_segments_get_name(const char **out, const cx_segments *s, size_t i
  * @return #CX_OK; #CX_ENOTFOUND for an unknown segment or an attribute the
  *         set does not define; #CX_EINVAL for a `cap` too small or a literal
  *         of the wrong type for an attribute (both named); a rule
- *         segment's failure naming the customer; #CX_ENOMEM
+ *         segment's failure naming the customer (a positive status as
+ *         #CX_EPLUGIN, a value outside 0..1 or NaN as #CX_ERANGE; the bytes
+ *         of `member_out` are then not all written); #CX_ENOMEM
  * @since 0.2.0
  */
 CX_API int cx_segments_evaluate(uint8_t *member_out, size_t cap, const cx_segments *s, const char *name,
@@ -159,7 +161,8 @@ CX_API int cx_segments_match(uint8_t *member_out, size_t cap, const cx_segments 
  * @param[out] out the group, owned by the caller (cx_group_free()); NULL on failure
  * @param[in] s the segments
  * @param[in] db the customers
- * @param[in] kind #CX_METRIC_NPS, #CX_METRIC_CSAT or #CX_METRIC_CES (CSAT and CES on the set's scales)
+ * @param[in] kind #CX_METRIC_NPS, #CX_METRIC_CSAT or #CX_METRIC_CES (CSAT and CES on the set's scales;
+ *            on a 2-point CSAT scale the top answer counts as satisfied)
  * @param[in] opts grouping options (periods, minimum counts), or NULL
  * @param[in] as_of_ms the time
  * @return #CX_OK; #CX_EINVAL for another kind; #CX_ESTATE without history;

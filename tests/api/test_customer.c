@@ -239,6 +239,13 @@ static void test_customer_signals_timeline(void **state)
     assert_ok(cx_customers_get_signals_at(&at, db, 0, AT(90)));
     assert_alice_day90(&at);
     assert_status(cx_customers_get_signals_at(&at, db, 2, AT(90)), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_signals_at: record 2 is past the end (2 records)");
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_status(cx_customers_get_profile_at(&p, db, 2), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_profile_at: record 2 is past the end (2 records)");
+    cx_attr_value v = CX_ATTR_VALUE_INIT;
+    assert_status(cx_customers_get_attribute_at(&v, db, 2, 0), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_get_attribute_at: record 2 is past the end (2 records)");
     cx_customers_free(db);
 }
 
@@ -347,6 +354,68 @@ static void test_customer_signals_without_events(void **state)
     assert_int_equal(p.events, 0);
     assert_null(p.merged_into);
     cx_customers_free(db);
+}
+
+/* fred: first an NPS answer (which decays nothing), then decayed events. */
+static const ev fred[] = {
+    { 0, CX_EVENT_NPS, 3 }, { 1, CX_EVENT_INTERACTION, 0 }, { 1, CX_EVENT_REPLY, 60 }, { 10, CX_EVENT_REPLY, 120 },
+    { 20, CX_EVENT_SENTIMENT, -0.4 }, { 30, CX_EVENT_CSAT, 2 }, { 40, CX_EVENT_PURCHASE, 25 },
+};
+#define N_FRED (sizeof fred / sizeof fred[0])
+#define T1870 (-3155760000000LL) /* a century before 1970 */
+
+/* ref: fred_day60, whatever the century the timeline is placed in. */
+static void assert_fred_day60(const cx_customer_signals *s, int64_t origin)
+{
+    assert_close(s->tenure_days, 60, 1e-12);
+    assert_close(s->recency_days, 20, 1e-12);
+    assert_int_equal(s->events, 7);
+    assert_int_equal(s->interactions, 4);
+    assert_rel(s->interaction_rate_recent, 0.0448736625131);
+    assert_rel(s->interaction_rate_baseline, 0.062424488301);
+    assert_rel(s->interaction_trend, 0.718847102065);
+    assert_rel(s->reply_latency_recent, 93.1079711196);
+    assert_rel(s->reply_latency_baseline, 90.5198083566);
+    assert_rel(s->reply_latency_trend, 1.02859222539);
+    assert_rel(s->sentiment_recent, -0.4);
+    assert_rel(s->csat_recent, 2);
+    assert_int_equal(s->first_seen_ms, origin);
+    assert_int_equal(s->last_nps_ms, origin);
+}
+
+static cx_customer_signals fred_signals(const cx_customers *db, const char *id, int64_t origin)
+{
+    cx_customer_signals s = CX_CUSTOMER_SIGNALS_INIT;
+    assert_ok(cx_customers_get_signals(&s, db, id, origin + 60 * DAY));
+    return s;
+}
+
+static void feed_fred(cx_customers *db, const char *id, int64_t origin)
+{
+    for (size_t i = 0; i < N_FRED; i++)
+        assert_ok(cx_customers_add_event(db, id, origin + (int64_t)fred[i].day * DAY, fred[i].kind, fred[i].value));
+}
+
+static void test_customer_signals_before_1970(void **state)
+{
+    (void)state;
+    const int64_t origins[] = { T0, T1870 };
+    for (int history = 0; history < 2; history++) {
+        for (size_t k = 0; k < 2; k++) {
+            int64_t origin = origins[k];
+            cx_customers *db = new_set(history);
+            assert_ok(cx_customers_add(db, "fred", CX_TIME_NONE));
+            feed_fred(db, "fred", origin);
+            cx_customer_signals s = fred_signals(db, "fred", origin);
+            assert_fred_day60(&s, origin);
+            /* Absorbed by an id without events, fred's figures stay his. */
+            assert_ok(cx_customers_add(db, "empty", CX_TIME_NONE));
+            assert_ok(cx_customers_merge(db, "empty", "fred", origin + 50 * DAY));
+            s = fred_signals(db, "empty", origin);
+            assert_fred_day60(&s, origin);
+            cx_customers_free(db);
+        }
+    }
 }
 
 /* ---- bad events ---------------------------------------------------------------- */
@@ -550,6 +619,12 @@ static void test_customer_attributes(void **state)
     assert_ok(cx_customers_unset_attribute(db, "alice", "vip"));
     assert_status(cx_customers_get_attribute(&v, db, "alice", "vip"), CX_ENOTFOUND);
     assert_error_mentions("customer \"alice\" has no value for attribute \"vip\"");
+    assert_status(cx_customers_unset_attribute(db, "alice", "colour"), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_unset_attribute: attribute \"colour\" is not defined");
+    assert_status(cx_customers_unset_attribute(db, "zed", "plan"), CX_ENOTFOUND);
+    assert_error_mentions("customer \"zed\" is not known");
+    assert_ok(cx_customers_get_profile(&p, db, "alice"));
+    assert_int_equal(p.attributes, 3); /* only vip went */
 
     /* Errors. */
     assert_status(cx_customers_set_number(db, "alice", "plan", 3, AT(3)), CX_EINVAL);
@@ -819,6 +894,129 @@ static void test_customer_merge_errors(void **state)
     cx_customers_free(db);
 }
 
+/* Custom survivorship rules that return something unusable. */
+typedef enum { BAD_TYPE, BAD_NULL_STRING, BAD_NAN, BAD_POSITIVE } bad_merge;
+
+static int misbehave(cx_attr_value *out, const cx_attr_value *survivor, const cx_attr_value *absorbed, void *payload)
+{
+    (void)survivor;
+    (void)absorbed;
+    switch (*(const bad_merge *)payload) {
+    case BAD_TYPE: out->type = CX_ATTR_BOOL; return CX_OK;
+    case BAD_NULL_STRING: out->string = NULL; return CX_OK;
+    case BAD_NAN: out->number = NAN; return CX_OK;
+    default: return 7;
+    }
+}
+
+static void test_customer_merge_rule_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        bad_merge how;
+        cx_attr_type type;
+        int status;
+        const char *message;
+    } cases[] = {
+        { BAD_TYPE, CX_ATTR_NUMBER, CX_EINVAL, "the survivorship rule of attribute \"x\" returned a bool, not a number" },
+        { BAD_NULL_STRING, CX_ATTR_STRING, CX_EINVAL, "the survivorship rule of attribute \"x\" returned a NULL string" },
+        { BAD_NAN, CX_ATTR_NUMBER, CX_ERANGE, "the survivorship rule of attribute \"x\" returned nan, not a finite" },
+        { BAD_POSITIVE, CX_ATTR_NUMBER, CX_EINVAL, "the survivorship rule of attribute \"x\" failed with status 7" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cx_customers *db = alice_and_bob(1);
+        cx_attribute_def d = CX_ATTRIBUTE_DEF_INIT;
+        d.name = "x";
+        d.type = cases[c].type;
+        d.survivorship = CX_SURVIVE_CUSTOM;
+        d.merge_fn = misbehave;
+        d.payload = (void *)&cases[c].how;
+        assert_ok(cx_customers_define_attribute(db, &d));
+        if (cases[c].type == CX_ATTR_STRING) {
+            assert_ok(cx_customers_set_string(db, "alice", "x", "a", AT(1)));
+            assert_ok(cx_customers_set_string(db, "bob", "x", "b", AT(1)));
+        } else {
+            assert_ok(cx_customers_set_number(db, "alice", "x", 1, AT(1)));
+            assert_ok(cx_customers_set_number(db, "bob", "x", 2, AT(1)));
+        }
+        assert_status(cx_customers_merge(db, "alice", "bob", AT(80)), cases[c].status);
+        assert_error_mentions(cases[c].message);
+        cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+        assert_ok(cx_customers_get_profile(&p, db, "bob"));
+        assert_null(p.merged_into);
+        size_t n;
+        assert_ok(cx_customers_merge_count(&n, db));
+        assert_int_equal(n, 0);
+        cx_customer_signals s = signals_of(db, "alice", 90);
+        assert_alice_day90(&s);
+        if (cases[c].type == CX_ATTR_STRING)
+            assert_string_equal(string_attr(db, "alice", "x"), "a");
+        else
+            assert_close(number_attr(db, "alice", "x"), 1, 0);
+        cx_customers_free(db);
+    }
+
+    /* A sum past the largest double. */
+    cx_customers *db = alice_and_bob(1);
+    define(db, "spend", CX_ATTR_NUMBER, CX_SURVIVE_SUM);
+    assert_ok(cx_customers_set_number(db, "alice", "spend", 1e308, AT(1)));
+    assert_ok(cx_customers_set_number(db, "bob", "spend", 1e308, AT(1)));
+    assert_status(cx_customers_merge(db, "alice", "bob", AT(80)), CX_ERANGE);
+    assert_error_mentions("attribute \"spend\": the sum 1e+308 + 1e+308 overflows");
+    assert_close(number_attr(db, "alice", "spend"), 1e308, 0);
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_ok(cx_customers_get_profile(&p, db, "bob"));
+    assert_null(p.merged_into);
+    cx_customers_free(db);
+}
+
+/* A resolution recorded under one id that closed the other id's complaint
+ * cannot be split back: the unmerge is refused and changes nothing. */
+static void test_customer_unmerge_keeps_complaints_consistent(void **state)
+{
+    (void)state;
+    cx_customers *db = new_set(1);
+    const char *ids[] = { "s", "a" };
+    assert_ok(cx_customers_add_many(db, ids, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "s", AT(0), CX_EVENT_INTERACTION, 0));
+    assert_ok(cx_customers_add_event(db, "a", AT(0), CX_EVENT_COMPLAINT, 0));
+    assert_ok(cx_customers_merge(db, "s", "a", AT(1)));
+    assert_ok(cx_customers_add_event(db, "s", AT(2), CX_EVENT_COMPLAINT_RESOLVED, 0)); /* a's complaint */
+    cx_customer_signals before = signals_of(db, "s", 10);
+    assert_int_equal(before.complaints, 1);
+    assert_int_equal(before.open_complaints, 0);
+
+    assert_status(cx_customers_unmerge(db, "a"), CX_ESTATE);
+    assert_error_mentions("\"s\" would keep 1 complaint resolution more than its complaints");
+    assert_error_mentions("closed complaints of \"a\"");
+    cx_customer_profile p = CX_CUSTOMER_PROFILE_INIT;
+    assert_ok(cx_customers_get_profile(&p, db, "a"));
+    assert_string_equal(p.merged_into, "s");
+    cx_merge_record r = CX_MERGE_RECORD_INIT;
+    assert_ok(cx_customers_get_merge(&r, db, 0));
+    assert_int_equal(r.undone, 0);
+    cx_customer_signals now = signals_of(db, "s", 10);
+    assert_int_equal(now.events, before.events);
+    assert_int_equal(now.complaints, 1);
+    assert_int_equal(now.open_complaints, 0);
+    /* A new complaint still shows as open and can be resolved. */
+    assert_ok(cx_customers_add_event(db, "s", AT(3), CX_EVENT_COMPLAINT, 0));
+    now = signals_of(db, "s", 10);
+    assert_int_equal(now.open_complaints, 1);
+    assert_ok(cx_customers_add_event(db, "a", AT(4), CX_EVENT_COMPLAINT_RESOLVED, 0));
+
+    /* Resolutions of each id's own complaints split back cleanly. */
+    assert_ok(cx_customers_add(db, "t", CX_TIME_NONE));
+    assert_ok(cx_customers_add_event(db, "t", AT(0), CX_EVENT_COMPLAINT, 0));
+    assert_ok(cx_customers_add_event(db, "t", AT(1), CX_EVENT_COMPLAINT_RESOLVED, 0));
+    assert_ok(cx_customers_merge(db, "s", "t", AT(5)));
+    assert_ok(cx_customers_unmerge(db, "t"));
+    now = signals_of(db, "t", 10);
+    assert_int_equal(now.complaints, 1);
+    assert_int_equal(now.open_complaints, 0);
+    cx_customers_free(db);
+}
+
 static void test_customer_merge_without_history(void **state)
 {
     (void)state;
@@ -890,11 +1088,36 @@ static void test_customer_walk_and_metric(void **state)
     assert_ok(cx_metric_get_result(m, &r));
     assert_close(r.value, 3, 1e-12);
     cx_metric_free(m);
+    cx_customers_free(db);
+
+    /* A 2-point CSAT scale (0 unsatisfied, 1 satisfied): the calculator
+     * counts the top answer; by hand, answers 1, 0, 1 are 2/3 satisfied. */
+    cx_customers_options o = CX_CUSTOMERS_OPTIONS_INIT;
+    o.csat_min = 0;
+    o.csat_max = 1;
+    assert_ok(cx_customers_new(&db, &o));
+    assert_ok(cx_customers_add(db, "thumbs", CX_TIME_NONE));
+    const double thumbs[] = { 1, 0, 1 };
+    for (int i = 0; i < 3; i++)
+        assert_ok(cx_customers_add_event(db, "thumbs", AT(i), CX_EVENT_CSAT, thumbs[i]));
+    assert_ok(cx_customers_metric(&m, db, "thumbs", CX_METRIC_CSAT, AT(9)));
+    assert_ok(cx_metric_get_result(m, &r));
+    assert_int_equal(r.count, 3);
+    assert_close(r.value, 200.0 / 3, 1e-9);
+    cx_metric_free(m);
+    cx_customers_free(db);
+    db = alice_and_bob(1);
+    assert_ok(cx_customers_merge(db, "alice", "bob", AT(80)));
+
     assert_status(cx_customers_metric(&m, db, "alice", CX_METRIC_FCR, AT(90)), CX_EINVAL);
     assert_error_mentions("is not NPS, CSAT or CES");
     assert_null(m);
     assert_status(cx_customers_metric(&m, db, "zed", CX_METRIC_NPS, AT(90)), CX_ENOTFOUND);
     assert_null(m);
+    w.n = 0;
+    assert_status(cx_customers_walk_events(db, "zed", AT(90), log_event, &w), CX_ENOTFOUND);
+    assert_error_mentions("cx_customers_walk_events: customer \"zed\" is not known");
+    assert_int_equal(w.n, 0);
     cx_customers_free(db);
 
     db = alice_and_bob(0);
@@ -974,12 +1197,15 @@ int main(void)
         cmocka_unit_test(test_customer_signals_any_arrival_order),
         cmocka_unit_test(test_customer_signals_replay),
         cmocka_unit_test(test_customer_signals_without_events),
+        cmocka_unit_test(test_customer_signals_before_1970),
         cmocka_unit_test(test_customer_bad_events_change_nothing),
         cmocka_unit_test(test_customer_events_by_record),
         cmocka_unit_test(test_customer_complaints_within_a_batch),
         cmocka_unit_test(test_customer_attributes),
         cmocka_unit_test(test_customer_merge_and_unmerge),
         cmocka_unit_test(test_customer_merge_errors),
+        cmocka_unit_test(test_customer_merge_rule_errors),
+        cmocka_unit_test(test_customer_unmerge_keeps_complaints_consistent),
         cmocka_unit_test(test_customer_merge_without_history),
         cmocka_unit_test(test_customer_walk_and_metric),
         cmocka_unit_test(test_customer_out_of_memory),

@@ -6,6 +6,8 @@
  * NAME" names its output line), which recomputes signals, rule values and
  * the weighted mean from docs/scoring.md; small cases are worked by hand.
  */
+#include <time.h>
+
 #include "harness.h"
 
 #define DAY 86400000LL
@@ -202,6 +204,12 @@ static void test_risk_explanation(void **state)
     assert_close(ev.decay, pow(2, -10.0 / 90), 1e-12); /* by hand: 10 days at a 90-day half-life */
     cx_risk_explanation_get(&ev, e, 0);
     assert_string_equal(ev.rule_id, "complaints.open");
+    assert_status(cx_risk_explanation_get(&ev, e, 8), CX_ENOTFOUND);
+    assert_error_mentions("cx_risk_explanation_get: entry 8 is past the end (8 entries)");
+    assert_string_equal(ev.rule_id, "complaints.open"); /* left as it was */
+    ev.version = CX_RISK_EVIDENCE_VERSION + 1;
+    assert_status(cx_risk_explanation_get(&ev, e, 0), CX_EVERSION);
+    ev.version = CX_RISK_EVIDENCE_VERSION;
     cx_risk_explanation_free(e);
     assert_status(cx_risk_explain(&e, risk, db, "zed", AT(90)), CX_ENOTFOUND);
     assert_null(e);
@@ -298,6 +306,46 @@ static void test_risk_replay(void **state)
     assert_status(cx_risk_score(&r, risk, db, "alice", AT(50)), CX_ESTATE);
     assert_error_mentions("replaying the past needs a set with keep_history");
     assert_rel(score_of(risk, db, "alice", 90), 0.235737655141);
+    cx_risk_free(risk);
+    cx_customers_free(db);
+}
+
+/* Survey rules on the shortest scales: CSAT 0..1 (thumbs down / up) and
+ * CES 1..3. The positive threshold stays above the bottom answer: the top
+ * answer on a 2-point CSAT scale, 2 on CES 1..3. By hand:
+ *   csat.low = ramp(recent; 1 -> 0, 0 -> 1): answer 1 -> 0, answer 0 -> 1;
+ *   ces.high_effort = ramp(recent; 2 -> 0, 1 -> 1): answer 3 -> 0, answer 1 -> 1. */
+static void test_risk_survey_rules_on_short_scales(void **state)
+{
+    (void)state;
+    cx_customers_options co = CX_CUSTOMERS_OPTIONS_INIT;
+    co.csat_min = 0;
+    co.csat_max = 1;
+    co.ces_min = 1;
+    co.ces_max = 3;
+    cx_customers *db = NULL;
+    assert_ok(cx_customers_new(&db, &co));
+    const char *ids[] = { "happy", "unhappy" };
+    assert_ok(cx_customers_add_many(db, ids, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "happy", AT(0), CX_EVENT_CSAT, 1));
+    assert_ok(cx_customers_add_event(db, "happy", AT(0), CX_EVENT_CES, 3));
+    assert_ok(cx_customers_add_event(db, "unhappy", AT(0), CX_EVENT_CSAT, 0));
+    assert_ok(cx_customers_add_event(db, "unhappy", AT(0), CX_EVENT_CES, 1));
+    cx_risk *risk = new_risk(NULL);
+    const double expect[2] = { 0, 1 };
+    for (int c = 0; c < 2; c++) {
+        cx_risk_explanation *e = NULL;
+        assert_ok(cx_risk_explain(&e, risk, db, ids[c], AT(0)));
+        cx_risk_evidence ev = evidence_of(e, "csat.low");
+        assert_int_equal(ev.status, CX_OK);
+        assert_close(ev.value, expect[c], 0);
+        assert_close(ev.reference, 1, 0);
+        ev = evidence_of(e, "ces.high_effort");
+        assert_int_equal(ev.status, CX_OK);
+        assert_close(ev.value, expect[c], 0);
+        assert_close(ev.reference, 2, 0);
+        cx_risk_explanation_free(e);
+    }
     cx_risk_free(risk);
     cx_customers_free(db);
 }
@@ -515,6 +563,59 @@ static void test_risk_rule_context(void **state)
     cx_customers_free(db);
 }
 
+/* A rule that fills the whole detail buffer without a terminating NUL;
+ * payload: { the buffer size it saw, the status it returns }. */
+static int unterminated(cx_rule_output *out, const cx_rule_context *ctx, void *payload)
+{
+    (void)ctx;
+    size_t *seen = payload;
+    seen[0] = out->detail_cap;
+    if (out->detail)
+        memset(out->detail, 'x', out->detail_cap);
+    out->value = 0.5;
+    return (int)seen[1];
+}
+
+static void test_risk_rule_detail_is_terminated(void **state)
+{
+    (void)state;
+    cx_customers *db = fixtures(1);
+    cx_risk_options o = CX_RISK_OPTIONS_INIT;
+    o.builtin_rules = 0;
+    for (int failing = 0; failing < 2; failing++) {
+        cx_risk *risk = new_risk(&o);
+        size_t cap[2] = { 0, (size_t)failing }; /* status 1: a positive status, the rule failed */
+        cx_rule r = CX_RULE_INIT;
+        r.id = "long.detail";
+        r.fn = unterminated;
+        r.payload = cap;
+        assert_ok(cx_risk_add_rule(risk, &r));
+        fixed f = { CX_OK, 0.25, 0 };
+        cx_rule other = rule_of("other", &f, 1);
+        other.destroy = NULL;
+        assert_ok(cx_risk_add_rule(risk, &other));
+        cx_risk_explanation *e = NULL;
+        assert_ok(cx_risk_explain(&e, risk, db, "dave", AT(90)));
+        assert_true(cap[0] > 1);
+        cx_risk_evidence ev = evidence_of(e, "long.detail");
+        /* The library cuts the rule's line at its buffer: cap - 1 bytes and a NUL. */
+        if (failing) {
+            assert_int_equal(ev.status, CX_EPLUGIN);
+            assert_true(strlen(ev.detail) <= cap[0] - 1);
+            assert_non_null(strstr(ev.detail, "rule long.detail failed with status 1 (CX_EPLUGIN"));
+        } else {
+            assert_int_equal(strlen(ev.detail), cap[0] - 1);
+        }
+        cx_buffer json = CX_BUFFER_INIT;
+        assert_ok(cx_risk_explanation_to_json(&json, e));
+        assert_non_null(strstr(json.data, "xxx\"}"));
+        cx_buffer_dispose(&json);
+        cx_risk_explanation_free(e);
+        cx_risk_free(risk);
+    }
+    cx_customers_free(db);
+}
+
 /* ---- bulk scores and top k ---------------------------------------------------------- */
 
 static void test_risk_score_all_and_top(void **state)
@@ -562,6 +663,65 @@ static void test_risk_score_all_and_top(void **state)
     assert_int_equal(idx[4], lowest);
     assert_ok(cx_risk_top(idx, NULL, 0, &len, risk, db, AT(90)));
     assert_int_equal(len, 0);
+    cx_risk_free(risk);
+    cx_customers_free(db);
+}
+
+/* Ranking every customer of a large set: the order of cx_risk_score_all's
+ * scores (highest first, ties by record), in time linear in n log k. */
+static void test_risk_top_of_many(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    cx_customers_options o = CX_CUSTOMERS_OPTIONS_INIT;
+    o.keep_history = 0;
+    cx_customers *db = NULL;
+    assert_ok(cx_customers_new(&db, &o));
+    char (*names)[16] = malloc(N * sizeof *names);
+    const char **ids = malloc(N * sizeof *ids);
+    int64_t *t = malloc(N * sizeof *t);
+    cx_event_kind *k = malloc(N * sizeof *k);
+    double *v = malloc(N * sizeof *v), *scores = malloc(N * sizeof *scores), *top = malloc(N * sizeof *top);
+    size_t *idx = malloc(N * sizeof *idx);
+    assert_non_null(idx);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "c%zu", i);
+        ids[i] = names[i];
+        t[i] = AT((double)(i % 89));        /* answers of different ages: many distinct scores */
+        k[i] = CX_EVENT_NPS;
+        v[i] = (double)(i % 11);
+    }
+    assert_ok(cx_customers_add_many(db, ids, NULL, N));
+    assert_ok(cx_customers_add_events(db, ids, t, k, v, N));
+    cx_risk *risk = new_risk(NULL);
+    assert_ok(cx_risk_score_all(scores, N, risk, db, AT(90)));
+    size_t len = 0;
+    clock_t start = clock();
+    assert_ok(cx_risk_top(idx, top, N, &len, risk, db, AT(90)));
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    assert_int_equal(len, N);
+    uint8_t *seen = calloc(N, 1);
+    assert_non_null(seen);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(idx[i] < N && !seen[idx[i]]);
+        seen[idx[i]] = 1;
+        assert_close(top[i], scores[idx[i]], 0);
+        if (i > 0)
+            assert_true(top[i - 1] > top[i] || (top[i - 1] == top[i] && idx[i - 1] < idx[i]));
+    }
+    /* Scoring 100 000 customers takes a few hundredths of a second; the
+     * ranking must not add more than a little (a quadratic one took ~10 s). */
+    if (seconds > 3.0)
+        fail_msg("cx_risk_top of %d customers took %.2f s of CPU", N, seconds);
+    free(seen);
+    free(idx);
+    free(top);
+    free(scores);
+    free(v);
+    free(k);
+    free(t);
+    free(ids);
+    free(names);
     cx_risk_free(risk);
     cx_customers_free(db);
 }
@@ -652,6 +812,10 @@ static void test_risk_alert_hysteresis(void **state)
     assert_error_mentions("scores[1] = 1.2 is outside 0..1");
     assert_status(cx_risk_alert_update(a, db, s6, 3, AT(6)), CX_EINVAL);
     assert_error_mentions("3 scores for a set of 4 records");
+    assert_int_equal(log.calls, 3); /* refused before any callback, and no state changed */
+    assert_int_equal(raised(a, 0), 1);
+    assert_int_equal(raised(a, 1), 0);
+    assert_int_equal(raised(a, 2), 1);
     assert_ok(cx_risk_alert_is_raised(&log.calls, a, 99));
     assert_int_equal(log.calls, 0);
     cx_risk_alert_free(a);
@@ -727,10 +891,13 @@ int main(void)
         cmocka_unit_test(test_risk_weights),
         cmocka_unit_test(test_risk_decay_half_life),
         cmocka_unit_test(test_risk_replay),
+        cmocka_unit_test(test_risk_survey_rules_on_short_scales),
         cmocka_unit_test(test_risk_failing_rules_are_isolated),
         cmocka_unit_test(test_risk_rule_definitions),
         cmocka_unit_test(test_risk_rule_context),
+        cmocka_unit_test(test_risk_rule_detail_is_terminated),
         cmocka_unit_test(test_risk_score_all_and_top),
+        cmocka_unit_test(test_risk_top_of_many),
         cmocka_unit_test(test_risk_alert_hysteresis),
         cmocka_unit_test(test_risk_out_of_memory),
     };

@@ -181,6 +181,12 @@ static void test_segment_expression_errors(void **state)
         { "recency_days > 'x'", CX_EINVAL, "signal recency_days is compared with a string; it takes a number" },
         { "recency_days = true", CX_EINVAL, "signal recency_days is compared with a boolean" },
         { "last_nps_ms > '2026-02-30'", CX_EINVAL, "'2026-02-30' is not a date" },
+        { "last_nps_ms > '2026-01-01T-1:00Z'", CX_EINVAL, "'2026-01-01T-1:00Z' is not a date" },
+        { "last_nps_ms > '2026-01-01T00:-5Z'", CX_EINVAL, "'2026-01-01T00:-5Z' is not a date" },
+        { "last_nps_ms > '2026-01-01T00:00:-1Z'", CX_EINVAL, "'2026-01-01T00:00:-1Z' is not a date" },
+        { "last_nps_ms > '2026- 1- 1'", CX_EINVAL, "'2026- 1- 1' is not a date" },
+        { "last_nps_ms > '2026-+1-01'", CX_EINVAL, "'2026-+1-01' is not a date" },
+        { "last_nps_ms > '2026-01-01T 9:00Z'", CX_EINVAL, "'2026-01-01T 9:00Z' is not a date" },
         { "nps_category = 'angry'", CX_EINVAL, "'angry' is not an NPS category" },
         { "(attr.vip", CX_EFORMAT, "at byte 9: expected ')'" },
         { "attr.plan = 'gold", CX_EFORMAT, "at byte 12: string is not closed" },
@@ -232,6 +238,7 @@ static void test_segment_evaluation_errors(void **state)
         { "attr.vip > true", CX_EINVAL, "attr.vip is a boolean; only = and != (or 'in') apply" },
         { "attr.vip = 2", CX_EINVAL, "attr.vip is a boolean; compare it with true or false" },
         { "attr.signup > 'soon'", CX_EINVAL, "attr.signup is a timestamp; compare it with milliseconds or a date" },
+        { "attr.signup > '2026-01-01T-1:00Z'", CX_EINVAL, "attr.signup is a timestamp; compare it with milliseconds" },
     };
     cx_customers *db = fixtures(1);
     uint8_t member[6];
@@ -300,7 +307,11 @@ static void test_segment_rules(void **state)
     assert_error_mentions("segment \"x\": threshold 1.5 is outside 0..1");
     r.fn = NULL;
     assert_status(cx_segments_define_rule(s, "x", &r, 0.5), CX_EINVAL);
+    assert_error_mentions("segment \"x\": the rule has no function");
     assert_int_equal(destroyed, 0);
+    size_t count;
+    assert_ok(cx_segments_count(&count, s)); /* the refused definitions left nothing */
+    assert_int_equal(count, 1);
     uint8_t member[6];
     assert_ok(cx_segments_evaluate(member, 6, s, "complainers", db, AT(90)));
     const uint8_t expect[6] = { 0, 0, 1, 0, 0, 0 }; /* carol's 3 open complaints: 1 >= 0.9 */
@@ -374,6 +385,29 @@ static void test_segment_group(void **state)
     assert_ok(cx_group_get_result(&r, g, 0));
     assert_close(r.value, -100, 1e-12);
     cx_group_free(g);
+
+    cx_customers_free(db);
+
+    /* A 2-point CSAT scale: the top answer is the satisfied one (by hand,
+     * answers 1 and 0 in segment "all": 50 %). */
+    cx_customers_options co = CX_CUSTOMERS_OPTIONS_INIT;
+    co.csat_min = 0;
+    co.csat_max = 1;
+    assert_ok(cx_customers_new(&db, &co));
+    const char *two[] = { "up", "down" };
+    assert_ok(cx_customers_add_many(db, two, NULL, 2));
+    assert_ok(cx_customers_add_event(db, "up", AT(1), CX_EVENT_CSAT, 1));
+    assert_ok(cx_customers_add_event(db, "down", AT(1), CX_EVENT_CSAT, 0));
+    cx_segments *all = new_segments();
+    assert_ok(cx_segments_define(all, "all", "csat_answers > 0"));
+    assert_ok(cx_segments_group(&g, all, db, CX_METRIC_CSAT, NULL, AT(2)));
+    assert_ok(cx_group_get_result(&r, g, 0));
+    assert_int_equal(r.count, 2);
+    assert_close(r.value, 50, 1e-12);
+    cx_group_free(g);
+    cx_segments_free(all);
+    cx_customers_free(db);
+    db = fixtures(1);
 
     assert_status(cx_segments_group(&g, s, db, CX_METRIC_FCR, NULL, AT(90)), CX_EINVAL);
     assert_error_mentions("kind 4 is not NPS, CSAT or CES");

@@ -38,6 +38,10 @@ BOB = [
 # Risk fixtures: each (events, as_of day).
 CAROL = [(0, INTERACTION, 0), (60, COMPLAINT, 0), (70, COMPLAINT, 0), (80, COMPLAINT, 0)]
 DAVE = [(0, NPS, 2)]  # a detractor answer 90 days before as_of: decay exactly 1/2
+# A first event that is not decayed (an NPS answer), then decayed ones; the
+# test feeds it both in 2026 and a century before 1970: every figure is the same.
+FRED = [(0, NPS, 3), (1, INTERACTION, 0), (1, REPLY, 60), (10, REPLY, 120), (20, SENTIMENT, -0.4),
+        (30, CSAT_E, 2), (40, PURCHASE, 25)]
 ERIN = ([(d, INTERACTION, 0) for d in range(0, 120, 4)]   # every 4 days for 120 days,
         + [(d, REPLY, 600) for d in (10, 40, 70)]          # replies that slow down,
         + [(110, REPLY, 3000), (115, REPLY, 3000)]
@@ -183,6 +187,7 @@ def main():
     show("alice_day50", signals(ALICE, 50, first_seen=0), SIGNAL_KEYS)
     show("bob_day90", signals(BOB, 90), SIGNAL_KEYS)
     show("alice_bob_day90", signals(ALICE + BOB, 90, first_seen=0), SIGNAL_KEYS)
+    show("fred_day60", signals(FRED, 60), SIGNAL_KEYS)
     for name, events, as_of in (("alice", ALICE, 90), ("carol", CAROL, 90), ("dave", DAVE, 90),
                                 ("erin", ERIN, 130), ("alice_day50", ALICE, 50)):
         s = signals(events, as_of, first_seen=0 if name.startswith("alice") else None)
