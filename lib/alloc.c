@@ -165,3 +165,29 @@ int cx__buffer_printf(cx_buffer *buf, const char *fmt, ...)
     cx__free(big);
     return rc;
 }
+
+/* A JSON string literal: quotes, backslashes and control characters
+ * escaped; UTF-8 passes through. */
+int cx__buffer_json_string(cx_buffer *b, const char *s)
+{
+    int rc = cx__buffer_append(b, "\"", 1);
+    const char *run = s;
+    for (const char *p = s; *p != '\0' && rc == CX_OK; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        rc = cx__buffer_append(b, run, (size_t)(p - run));
+        if (rc == CX_OK)
+            rc = c == '"' ? cx__buffer_append(b, "\\\"", 2)
+                 : c == '\\' ? cx__buffer_append(b, "\\\\", 2)
+                 : c == '\n' ? cx__buffer_append(b, "\\n", 2)
+                 : c == '\t' ? cx__buffer_append(b, "\\t", 2)
+                 : cx__buffer_printf(b, "\\u%04x", c);
+        run = p + 1;
+    }
+    if (rc == CX_OK)
+        rc = cx__buffer_append(b, run, strlen(run));
+    if (rc == CX_OK)
+        rc = cx__buffer_append(b, "\"", 1);
+    return rc;
+}

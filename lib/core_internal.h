@@ -52,6 +52,8 @@ int cx__grow(void **items, size_t *cap, size_t need, size_t item_size, size_t mi
 /* Appends bytes to a cx_buffer, keeping it NUL-terminated. */
 int cx__buffer_append(cx_buffer *buf, const void *data, size_t n);
 int cx__buffer_printf(cx_buffer *buf, const char *fmt, ...) CX__PRINTF(2, 3);
+/* Appends `s` as a JSON string literal (escaped, in quotes). */
+int cx__buffer_json_string(cx_buffer *buf, const char *s);
 
 /* Checks a caller's struct version: 1..current, else CX_EINVAL/CX_EVERSION. */
 int cx__check_version(unsigned int version, unsigned int current, const char *what);

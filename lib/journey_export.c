@@ -31,7 +31,7 @@ static int json_variants(cx_buffer *b, const cx_variants *v)
             if (k > 0)
                 rc = cx__buffer_append(b, ", ", 2);
             if (rc == CX_OK)
-                rc = cx__json_string(b, x.names[k]);
+                rc = cx__buffer_json_string(b, x.names[k]);
         }
         if (rc == CX_OK)
             rc = cx__buffer_printf(b, "], \"count\": %llu, \"share\": ", (unsigned long long)x.count);
@@ -47,11 +47,11 @@ static int json_edge(cx_buffer *b, const cx_dfg_edge *e)
 {
     int rc = cx__buffer_append(b, "{\"from\": ", 9);
     if (rc == CX_OK)
-        rc = cx__json_string(b, e->from_name);
+        rc = cx__buffer_json_string(b, e->from_name);
     if (rc == CX_OK)
         rc = cx__buffer_append(b, ", \"to\": ", 8);
     if (rc == CX_OK)
-        rc = cx__json_string(b, e->to_name);
+        rc = cx__buffer_json_string(b, e->to_name);
     if (rc == CX_OK)
         rc = cx__buffer_printf(b, ", \"count\": %llu, \"cases\": %llu, \"lost\": %llu, \"mean_seconds\": ",
                                (unsigned long long)e->count, (unsigned long long)e->cases,
@@ -95,7 +95,7 @@ static int json_funnel(cx_buffer *b, const cx_funnel *f)
         cx_funnel_get_step(&s, f, i);
         rc = cx__buffer_printf(b, "%s{\"stage\": ", i ? ", " : "");
         if (rc == CX_OK)
-            rc = cx__json_string(b, s.stage);
+            rc = cx__buffer_json_string(b, s.stage);
         if (rc == CX_OK)
             rc = cx__buffer_printf(b, ", \"goal\": %s, \"entered\": %llu, \"step_rate\": ", s.goal ? "true" : "false",
                                    (unsigned long long)s.entered);

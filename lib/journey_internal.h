@@ -19,6 +19,7 @@
 
 #include "cx/journey.h"
 #include "hashmap_internal.h"
+#include "stats_internal.h"
 
 #define CX__NO_NODE UINT32_MAX
 #define CX__TP_BITS 16
@@ -197,8 +198,6 @@ static inline int cx__dstage_add(cx__dstage *d, cx_metric *const *metrics, size_
  * is empty. */
 void cx__duration_figures(const cx_metric *m, double *mean, double *median, double *p90);
 
-/* Wilson score interval of x successes in n; NaN for n == 0. */
-void cx__wilson(double x, double n, double z, double *rate, double *lo, double *hi);
 
 /* Sorts `count` indices by the ordering of `cmp` over a context, stably
  * (merge sort); CX_OK or CX_ENOMEM. Used for results ordered by several
@@ -206,8 +205,6 @@ void cx__wilson(double x, double n, double z, double *rate, double *lo, double *
 int cx__sort_indices(uint32_t *idx, size_t count, int (*cmp)(uint32_t a, uint32_t b, const void *ctx),
                      const void *ctx);
 
-/* JSON and DOT text helpers: append a quoted, escaped string. */
-int cx__json_string(cx_buffer *b, const char *s);
 int cx__dot_string(cx_buffer *b, const char *s);
 
 /* Dense LU factorisation with partial pivoting of an n x n row-major

@@ -9,21 +9,6 @@
 #include "core_internal.h"
 #include "journey_internal.h"
 
-void cx__wilson(double x, double n, double z, double *rate, double *lo, double *hi)
-{
-    if (n <= 0) {
-        *rate = *lo = *hi = NAN;
-        return;
-    }
-    double p = x / n, z2 = z * z;
-    double denom = 1.0 + z2 / n;
-    double centre = (p + z2 / (2.0 * n)) / denom;
-    double half = z * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
-    *rate = p;
-    *lo = fmax(0.0, centre - half);
-    *hi = fmin(1.0, centre + half);
-}
-
 void cx__duration_figures(const cx_metric *m, double *mean, double *median, double *p90)
 {
     cx_metric_result r = CX_METRIC_RESULT_INIT;
@@ -121,30 +106,6 @@ int cx__sort_indices(uint32_t *idx, size_t count, int (*cmp)(uint32_t a, uint32_
         memcpy(idx, src, count * sizeof *idx);
     cx__free(tmp);
     return CX_OK;
-}
-
-int cx__json_string(cx_buffer *b, const char *s)
-{
-    int rc = cx__buffer_append(b, "\"", 1);
-    const char *run = s;
-    for (const char *p = s; *p != '\0' && rc == CX_OK; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        rc = cx__buffer_append(b, run, (size_t)(p - run));
-        if (rc == CX_OK)
-            rc = c == '"' ? cx__buffer_append(b, "\\\"", 2)
-                 : c == '\\' ? cx__buffer_append(b, "\\\\", 2)
-                 : c == '\n' ? cx__buffer_append(b, "\\n", 2)
-                 : c == '\t' ? cx__buffer_append(b, "\\t", 2)
-                 : cx__buffer_printf(b, "\\u%04x", c);
-        run = p + 1;
-    }
-    if (rc == CX_OK)
-        rc = cx__buffer_append(b, run, strlen(run));
-    if (rc == CX_OK)
-        rc = cx__buffer_append(b, "\"", 1);
-    return rc;
 }
 
 int cx__dot_string(cx_buffer *b, const char *s)

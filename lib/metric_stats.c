@@ -112,12 +112,8 @@ static void net_result(const cx_metric *m, const summary *s, double z, cx_metric
 /* Wilson score interval for a share p of n, as fractions. */
 static void wilson(double p, double n, double z, double *lo, double *hi)
 {
-    double z2 = z * z;
-    double denom = 1.0 + z2 / n;
-    double centre = (p + z2 / (2.0 * n)) / denom;
-    double half = z * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
-    *lo = clamp(centre - half, 0, 1);
-    *hi = clamp(centre + half, 0, 1);
+    double rate;
+    cx__wilson(p * n, n, z, &rate, lo, hi);
 }
 
 static void share_result(const cx_metric *m, const summary *s, double z, cx_metric_result *r)

@@ -766,20 +766,6 @@ int cx_risk_explanation_get(cx_risk_evidence *out, const cx_risk_explanation *e,
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static int json_string(cx_buffer *b, const char *s)
-{
-    int rc = cx__buffer_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; rc == CX_OK && *p; p++) {
-        if (*p == '"' || *p == '\\')
-            rc = cx__buffer_printf(b, "\\%c", *p);
-        else if (*p < 0x20)
-            rc = cx__buffer_printf(b, "\\u%04x", *p);
-        else
-            rc = cx__buffer_append(b, p, 1);
-    }
-    return rc == CX_OK ? cx__buffer_append(b, "\"", 1) : rc;
-}
-
 static int json_number(cx_buffer *b, const char *key, double v)
 {
     if (!isfinite(v))
@@ -790,7 +776,7 @@ static int json_number(cx_buffer *b, const char *key, double v)
 static int json_evidence(cx_buffer *b, const evidence_item *it)
 {
     int rc = cx__buffer_printf(b, "{\"rule\":");
-    if (rc == CX_OK) rc = json_string(b, it->rule_id);
+    if (rc == CX_OK) rc = cx__buffer_json_string(b, it->rule_id);
     if (rc == CX_OK && it->status == CX_OK) rc = cx__buffer_printf(b, ",\"status\":null");
     if (rc == CX_OK && it->status != CX_OK) {
         char name[32];
@@ -809,7 +795,7 @@ static int json_evidence(cx_buffer *b, const evidence_item *it)
         rc = it->evidence_ms == CX_TIME_NONE ? cx__buffer_printf(b, ",\"evidence_ms\":null")
                                              : cx__buffer_printf(b, ",\"evidence_ms\":%lld", (long long)it->evidence_ms);
     if (rc == CX_OK) rc = cx__buffer_printf(b, ",\"detail\":");
-    if (rc == CX_OK) rc = json_string(b, it->detail);
+    if (rc == CX_OK) rc = cx__buffer_json_string(b, it->detail);
     return rc == CX_OK ? cx__buffer_append(b, "}", 1) : rc;
 }
 
@@ -819,7 +805,7 @@ int cx_risk_explanation_to_json(cx_buffer *out, const cx_risk_explanation *e)
     CX__CHECK_ARG(e, "cx_risk_explanation_to_json");
     size_t keep = out->size;
     int rc = cx__buffer_printf(out, "{\"customer\":");
-    if (rc == CX_OK) rc = json_string(out, e->customer);
+    if (rc == CX_OK) rc = cx__buffer_json_string(out, e->customer);
     if (rc == CX_OK) rc = cx__buffer_printf(out, ",\"as_of_ms\":%lld", (long long)e->result.as_of_ms);
     if (rc == CX_OK) rc = json_number(out, "score", e->result.score);
     if (rc == CX_OK)

@@ -181,3 +181,19 @@ double cx__p_two_sided_t(double t, double df)
         return 0.0;
     return 2.0 * t_upper_tail(fabs(t), df);
 }
+
+/* Wilson score interval for x successes of n (fractions); NaN for n <= 0. */
+void cx__wilson(double x, double n, double z, double *rate, double *lo, double *hi)
+{
+    if (n <= 0) {
+        *rate = *lo = *hi = NAN;
+        return;
+    }
+    double p = x / n, z2 = z * z;
+    double denom = 1.0 + z2 / n;
+    double centre = (p + z2 / (2.0 * n)) / denom;
+    double half = z * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom;
+    *rate = p;
+    *lo = fmax(0.0, centre - half);
+    *hi = fmin(1.0, centre + half);
+}

@@ -17,4 +17,8 @@ double cx__incomplete_beta(double a, double b, double x);
 double cx__p_two_sided_normal(double z);
 double cx__p_two_sided_t(double t, double df);
 
+/* Wilson score interval of x successes in n trials (n may be an effective
+ * size): *rate = x / n and the bounds, clipped to 0..1; NaN for n <= 0. */
+void cx__wilson(double x, double n, double z, double *rate, double *lo, double *hi);
+
 #endif /* CX_STATS_INTERNAL_H */

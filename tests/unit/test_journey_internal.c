@@ -128,7 +128,7 @@ static void test_text_escaping(void **state)
 {
     (void)state;
     cx_buffer b = CX_BUFFER_INIT;
-    assert_int_equal(cx__json_string(&b, "a\"b\\c\n\x01\xC3\xA9"), CX_OK);
+    assert_int_equal(cx__buffer_json_string(&b, "a\"b\\c\n\x01\xC3\xA9"), CX_OK);
     assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001\xC3\xA9\"");
     cx_buffer_dispose(&b);
     assert_int_equal(cx__dot_string(&b, "say \"hi\"\nnow"), CX_OK);
