@@ -32,7 +32,8 @@ int cx_lifetime_fit_options_init(cx_lifetime_fit_options *opts, unsigned int ver
         return rc;
     cx_lifetime_fit_options defaults = CX_LIFETIME_FIT_OPTIONS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(opts, &defaults, cx__lt_fit_options_sizes, version);
+    opts->version = version;
+    CX__COPY_VERSIONED(opts, &defaults, cx__lt_fit_options_sizes);
     return CX_OK;
 }
 
@@ -44,7 +45,8 @@ int cx_lifetime_fit_init(cx_lifetime_fit *fit, unsigned int version)
         return rc;
     cx_lifetime_fit defaults = CX_LIFETIME_FIT_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(fit, &defaults, cx__lt_fit_sizes, version);
+    fit->version = version;
+    CX__COPY_VERSIONED(fit, &defaults, cx__lt_fit_sizes);
     return CX_OK;
 }
 
@@ -56,7 +58,8 @@ int cx_lifetime_spend_fit_init(cx_lifetime_spend_fit *fit, unsigned int version)
         return rc;
     cx_lifetime_spend_fit defaults = CX_LIFETIME_SPEND_FIT_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(fit, &defaults, cx__lt_spend_fit_sizes, version);
+    fit->version = version;
+    CX__COPY_VERSIONED(fit, &defaults, cx__lt_spend_fit_sizes);
     return CX_OK;
 }
 
@@ -68,7 +71,8 @@ int cx_lifetime_clv_options_init(cx_lifetime_clv_options *opts, unsigned int ver
         return rc;
     cx_lifetime_clv_options defaults = CX_LIFETIME_CLV_OPTIONS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(opts, &defaults, cx__lt_clv_options_sizes, version);
+    opts->version = version;
+    CX__COPY_VERSIONED(opts, &defaults, cx__lt_clv_options_sizes);
     return CX_OK;
 }
 
@@ -94,7 +98,8 @@ static int read_fit_options(cx_lifetime_fit_options *o, const cx_lifetime_fit_op
         int rc = cx__check_version(opts->version, CX_LIFETIME_FIT_OPTIONS_VERSION, "cx_lifetime_fit_options");
         if (rc != CX_OK)
             return rc;
-        CX__LT_COPY_VERSION(o, opts, cx__lt_fit_options_sizes, opts->version);
+        o->version = opts->version; /* read only the caller's version's bytes */
+        CX__COPY_VERSIONED(o, opts, cx__lt_fit_options_sizes);
         o->version = CX_LIFETIME_FIT_OPTIONS_VERSION;
     }
     if (!(isfinite(o->penalty) && o->penalty >= 0))
@@ -226,7 +231,7 @@ static void store_fit(cx_lifetime_fit *dst, cx_lifetime_model model, const cx__l
     fail_fit(out);
     if (rc == CX_OK)
         fill_parameters(out, model, sol);
-    CX__LT_COPY_VERSION(dst, out, cx__lt_fit_sizes, dst->version);
+    CX__COPY_VERSIONED(dst, out, cx__lt_fit_sizes);
 }
 
 static int build_rows(cx__lt_rows *rows, const double *x, const double *u, const double *v, const double *w, size_t n,
@@ -462,7 +467,7 @@ static void store_spend_fit(cx_lifetime_spend_fit *dst, const cx__lt_rows *rows,
     out.std_error_gamma = ok ? sol->se[2] : NAN;
     out.log_likelihood = ok ? sol->log_likelihood : NAN;
     out.mean_spend = ok && out.q > 1 ? out.p * out.gamma / (out.q - 1) : NAN;
-    CX__LT_COPY_VERSION(dst, &out, cx__lt_spend_fit_sizes, dst->version);
+    CX__COPY_VERSIONED(dst, &out, cx__lt_spend_fit_sizes);
 }
 
 int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, const double *monetary,
@@ -528,7 +533,8 @@ static int read_clv_options(cx_lifetime_clv_options *o, const cx_lifetime_clv_op
         int rc = cx__check_version(opts->version, CX_LIFETIME_CLV_OPTIONS_VERSION, "cx_lifetime_clv_options");
         if (rc != CX_OK)
             return rc;
-        CX__LT_COPY_VERSION(o, opts, cx__lt_clv_options_sizes, opts->version);
+        o->version = opts->version; /* read only the caller's version's bytes */
+        CX__COPY_VERSIONED(o, opts, cx__lt_clv_options_sizes);
         o->version = CX_LIFETIME_CLV_OPTIONS_VERSION;
     }
     if (o->periods < 1 || o->periods > CLV_PERIODS_MAX)
