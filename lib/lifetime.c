@@ -380,8 +380,11 @@ int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit *fit, 
     if (rc != CX_OK)
         return rc;
     rc = fit->model == CX_LIFETIME_BGNBD ? cx__bgnbd_pmf(p, t, out, count) : cx__pnbd_pmf(p, t, out, count);
-    if (rc != CX_OK)
-        return cx__error(rc, "%s: %s", what, cx_last_error());
+    if (rc != CX_OK) {
+        char reason[256];
+        snprintf(reason, sizeof reason, "%s", cx_last_error()); /* the message buffer is rewritten below */
+        return cx__error(rc, "%s: %s", what, reason);
+    }
     return CX_OK;
 }
 

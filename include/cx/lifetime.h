@@ -423,7 +423,8 @@ CX_API int cx_lifetime_expected_population(double *out, const cx_lifetime_fit *f
  * @param[in] t the duration, finite and >= 0
  * @param[in] count number of probabilities, at most 100000
  * @return #CX_OK; #CX_ERANGE for a bad `t` or `count`, or when an integral
- *         does not reach its accuracy; #CX_EINVAL; #CX_EVERSION
+ *         does not reach its accuracy (Pareto/NBD; `out` is then
+ *         unspecified); #CX_EINVAL; #CX_EVERSION
  * @since 0.2.0
  */
 CX_API int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit *fit, double t, size_t count);

@@ -904,6 +904,14 @@ static void test_lifetime_prediction_errors(void **state)
     assert_error_mentions("count 100001 exceeds 100000");
     assert_status(cx_lifetime_purchase_probabilities(out, &pub, INFINITY, 3), CX_ERANGE);
     assert_close(out[0], -1, 0);
+    /* All four Pareto/NBD parameters at 1e-8 and t = 1e300: the density of
+     * dying is a spike at 0 that 256 quadrature intervals cannot resolve.
+     * The message keeps the quadrature's reason whole after the name. */
+    cx_lifetime_fit spike = pnbd_published();
+    spike.r = spike.alpha = spike.s = spike.beta = 1e-8;
+    assert_status(cx_lifetime_purchase_probabilities(out, &spike, 1e300, 3), CX_ERANGE);
+    assert_error_mentions("cx_lifetime_purchase_probabilities: integral over [0, 1e+300] did not reach relative "
+                          "accuracy");
     double ll = 7;
     bad = pub;
     bad.r = -1;
