@@ -74,9 +74,18 @@ static bool rule_in_dst(const cx__tz_rule *r, int64_t at)
     return false;
 }
 
+/* The Gregorian calendar repeats every 400 years, weekdays included
+ * (146097 days = 20871 weeks), and so does a rule's season. */
+#define GREGORIAN_CYCLE_SECONDS (146097LL * SECONDS_PER_DAY)
+
 static int32_t rule_offset(const cx__tz_rule *r, int64_t at, int *is_dst)
 {
-    bool dst = r->has_dst && rule_in_dst(r, at);
+    /* Moved into 1970..2370 first, so that no instant of the int64 range
+     * overflows the civil-date arithmetic below. */
+    int64_t within = at % GREGORIAN_CYCLE_SECONDS;
+    if (within < 0)
+        within += GREGORIAN_CYCLE_SECONDS;
+    bool dst = r->has_dst && rule_in_dst(r, within);
     if (is_dst)
         *is_dst = dst;
     return dst ? r->dst_offset : r->std_offset;
