@@ -340,7 +340,8 @@ typedef struct ticket_state {
     bool follow_up;          /* a customer message after the first counted reply */
     bool solved_once;
     uint32_t replies_before_solve;
-    pair last_resolution;
+    bool resolved_since_start; /* a resolution after the clock start */
+    pair last_resolution;      /* metric clock at the latest one */
     bool merged;
 } ticket_state;
 
@@ -445,7 +446,10 @@ static void on_status(ticket_run *r, ticket_state *st, int to, cx_ticket_metrics
         if (st->started && !st->solved_once)
             out->first_resolution = as_time(minus(r->clock, st->start), business);
         st->solved_once = true;
-        st->last_resolution = r->clock;
+        if (st->started) {
+            st->resolved_since_start = true;
+            st->last_resolution = r->clock;
+        }
         /* A resolution answers whatever reply was awaited: it stops the
          * reply clocks and ends an open wait (unmeasured). */
         sla_stop(&r->sla[0]);
@@ -528,7 +532,9 @@ static void finish(ticket_run *r, const ticket_state *st, cx_ticket_metrics *out
     bool business = r->cal != NULL; /* status_cal is NULL exactly when cal is */
     out->merged = st->merged;
     out->resolved = !st->merged && (RESOLVED_BITS & CX_STATUS_BIT(r->status)) != 0;
-    if (out->resolved && st->started)
+    /* A ticket solved before its clock started (before the customer's
+     * first message) and not since has no resolution time. */
+    if (out->resolved && st->resolved_since_start)
         out->full_resolution = as_time(minus(st->last_resolution, st->start), business);
     out->requester_wait = as_time(status_sum(r, REQUESTER_WAIT_BITS), business);
     out->agent_wait = as_time(status_sum(r, CX_STATUS_BIT(CX_STATUS_PENDING)), business);
