@@ -353,17 +353,9 @@ int cx_keywords_add_many(cx_keywords *kw, cx_keywords_group group, const char *c
         return cx__error(CX_EINVAL, "cx_keywords_add_many: texts is NULL but n is %zu", n);
     /* Bad input is found before anything is counted, so that it changes
      * nothing, the ranking included. */
-    for (size_t i = 0; i < n; i++) {
-        if (texts[i] == NULL)
-            return cx__error(CX_EINVAL, "texts[%zu] is NULL", i);
-        size_t len = lens ? lens[i] : strlen(texts[i]), bad;
-        if (len > CX_TEXT_MAX_BYTES)
-            return cx__error(CX_ERANGE, "texts[%zu]: text of %zu bytes is longer than the limit of %u bytes", i, len,
-                             CX_TEXT_MAX_BYTES);
-        if (!cx__utf8_valid(texts[i], len, &bad))
-            return cx__error(CX_EFORMAT, "texts[%zu]: invalid UTF-8 at byte offset %zu (byte 0x%02X)", i, bad,
-                             (unsigned char)texts[i][bad]);
-    }
+    rc = cx__text_check_batch(texts, lens, n, true);
+    if (rc != CX_OK)
+        return rc;
     undo_log log;
     undo_begin(kw, &log);
     /* The ranking points into the terms' key storage, which may move as
