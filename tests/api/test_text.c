@@ -6,6 +6,7 @@
  * beside them (valences from the files in data/lexicon).
  */
 #include <pthread.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -635,6 +636,62 @@ static uint64_t next_random(uint64_t *s)
     return *s;
 }
 
+/* A comment of `n` copies of `word` followed by `tail`, in a new buffer. */
+static char *repeated(const char *word, size_t n, const char *tail, size_t *len)
+{
+    size_t w = strlen(word), t = strlen(tail);
+    char *text = malloc(n * w + t + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * w, word, w);
+    memcpy(text + n * w, tail, t + 1);
+    *len = n * w + t;
+    return text;
+}
+
+static double cpu_seconds(void)
+{
+    return (double)clock() / CLOCKS_PER_SEC;
+}
+
+static void test_text_long_comments_take_linear_time(void **state)
+{
+    (void)state;
+    /* 400,000 units in one clause. Work that grows with the square of the
+     * units (each scored unit looking for the contrast word, each unit
+     * looking at every aspect mention) takes about a minute here; linear
+     * work a fraction of a second, even under the sanitizers. */
+    const size_t n = 400000;
+    cx_lexicon *lex = english();
+    cx_sentiment *an = analyzer(lex, NULL);
+    cx_sentiment_doc *doc = NULL;
+    assert_ok(cx_sentiment_doc_new(&doc));
+    cx_sentiment_result r = CX_SENTIMENT_RESULT_INIT;
+    size_t len = 0;
+    /* "bad bad ... bad but ok": every "bad" weighs 0.5 before the "but". */
+    char *text = repeated("bad ", n, "but ok", &len);
+    double start = cpu_seconds();
+    assert_ok(cx_sentiment_score(&r, an, text, len));
+    assert_true(cpu_seconds() - start < 10);
+    assert_int_equal(r.tokens, n + 2);
+    assert_int_equal(r.label, CX_SENTIMENT_NEGATIVE);
+    free(text);
+    /* "price price ... price": n mentions of one aspect. */
+    text = repeated("price ", n, "", &len);
+    start = cpu_seconds();
+    assert_ok(cx_sentiment_analyze(&r, doc, an, text, len));
+    assert_true(cpu_seconds() - start < 10);
+    assert_int_equal(r.aspect_count, 1);
+    cx_aspect_sentiment a = CX_ASPECT_SENTIMENT_INIT;
+    assert_ok(cx_sentiment_doc_aspect(&a, doc, 0));
+    assert_string_equal(a.name, "price");
+    assert_int_equal(a.mentions, n);
+    free(text);
+    cx_sentiment_doc_free(doc);
+    cx_sentiment_free(an);
+    cx_lexicon_free(lex);
+}
+
 static void test_text_fuzz_arbitrary_bytes(void **state)
 {
     (void)state;
@@ -712,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_text_calibrate),
         cmocka_unit_test(test_text_each_allocation_fails),
         cmocka_unit_test(test_text_default_lexicon_allocation_fails),
+        cmocka_unit_test(test_text_long_comments_take_linear_time),
         cmocka_unit_test(test_text_fuzz_arbitrary_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
