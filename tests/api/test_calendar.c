@@ -611,6 +611,19 @@ static void test_calendar_json_errors(void **state)
                       "holidays[0]: cx_calendar_builder_add_holiday: day 30 does not exist");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"26-12-25\"]}", CX_EFORMAT,
                       "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    /* Ten characters with the dashes in place are not enough: every other
+     * one must be a digit. */
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"2026-+1-01\"]}", CX_EFORMAT,
+                      "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"2026- 1-01\"]}", CX_EFORMAT,
+                      "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"versions\": [{\"from\": \"+026-07-01\", \"week\": {}}]}",
+                      CX_EFORMAT, "versions[0].from: expected a date");
+    /* A partial holiday listed twice is a duplicate like a closed one. */
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": ["
+                      "{\"date\": \"2026-12-24\", \"open\": [[\"09:00\", \"12:00\"]]}, "
+                      "{\"date\": \"2026-12-24\", \"open\": [[\"13:00\", \"14:00\"]]}]}",
+                      CX_EEXISTS, "holidays[1]: 2026-12-24 is already a holiday");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [{\"date\": \"2026-12-24\", \"hours\": []}]}",
                       CX_EFORMAT, "holidays[0]: unknown key \"hours\"");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"versions\": [{\"from\": \"2026-07-01\"}, "
