@@ -347,11 +347,12 @@ int cx_sentiment_score(cx_sentiment_result *out, const cx_sentiment *an, const c
         return rc;
     cx__score_ws ws;
     cx__score_ws_init(&ws);
-    cx_sentiment_result r = *out;
+    cx_sentiment_result r = CX_SENTIMENT_RESULT_INIT;
+    r.version = out->version;
     rc = cx__sentiment_run(an, &ws, text ? text : "", len, NULL, &r, "");
     cx__score_ws_destroy(&ws);
     if (rc == CX_OK)
-        *out = r;
+        CX__COPY_VERSIONED(out, &r, cx__sentiment_result_sizes);
     return rc;
 }
 

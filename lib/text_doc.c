@@ -62,7 +62,8 @@ int cx_sentiment_analyze(cx_sentiment_result *out, cx_sentiment_doc *doc, const 
             return cx__nomem("copying the analysed text");
         doc->text = p;
     }
-    cx_sentiment_result r = *out;
+    cx_sentiment_result r = CX_SENTIMENT_RESULT_INIT;
+    r.version = out->version;
     rc = cx__sentiment_run(an, &doc->ws, text, len, &doc->report, &r, "");
     if (rc != CX_OK) {
         doc->report.count = doc->report.aspect_count = 0;
@@ -74,7 +75,7 @@ int cx_sentiment_analyze(cx_sentiment_result *out, cx_sentiment_doc *doc, const 
     doc->an = an;
     doc->result = r;
     doc->valid = true;
-    *out = r;
+    CX__COPY_VERSIONED(out, &r, cx__sentiment_result_sizes);
     return CX_OK;
 }
 

@@ -31,6 +31,8 @@
 
 static const double boost_decay[WINDOW_BEFORE + 1] = { 0, 1.0, 0.95, 0.9 };
 
+const size_t cx__sentiment_result_sizes[CX_SENTIMENT_RESULT_VERSION] = { sizeof(cx_sentiment_result) };
+
 void cx__score_ws_init(cx__score_ws *ws)
 {
     cx__tokens_init(&ws->tok);
