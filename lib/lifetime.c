@@ -325,9 +325,10 @@ static int predict(double *out, const cx_lifetime_fit *fit, double t, const doub
     (fit->model == CX_LIFETIME_BGNBD ? bg : pn)(p, t, x, tx, T, n, out);
     for (size_t i = 0; i < n; i++)
         if (!isfinite(out[i]))
-            return cx__error(CX_ERANGE, "%s: row %zu (x %g, t_x %g, T %g) could not be computed at t = %g; the "
-                             "horizon may be too long for these parameters (rows that failed hold NaN)", what, i,
-                             x[i], tx[i], T[i], t);
+            return cx__error(CX_ERANGE, "%s: row %zu (x %g, t_x %g, T %g) could not be computed at t = %g; %s "
+                             "(rows that failed hold NaN)", what, i, x[i], tx[i], T[i], t,
+                             t > 0 ? "the horizon may be too long for these parameters"
+                                   : "the parameters are too extreme for this row");
     return CX_OK;
 }
 

@@ -41,7 +41,10 @@
  * All functions are reentrant: they read their inputs and write only their
  * outputs. A ::cx_lifetime_summary is immutable once built and may be read
  * from several threads at once. Bulk functions check every row before they
- * write any output: on failure the output arrays are left untouched.
+ * write any output: on bad input the output arrays are left untouched.
+ * A valid row whose value cannot be computed in doubles (a horizon too long
+ * or parameters too extreme for it) fails with #CX_ERANGE naming the row;
+ * the output then holds NaN for such rows and is otherwise unspecified.
  */
 #ifndef CX_LIFETIME_H
 #define CX_LIFETIME_H

@@ -912,6 +912,20 @@ static void test_lifetime_prediction_errors(void **state)
     assert_status(cx_lifetime_purchase_probabilities(out, &spike, 1e300, 3), CX_ERANGE);
     assert_error_mentions("cx_lifetime_purchase_probabilities: integral over [0, 1e+300] did not reach relative "
                           "accuracy");
+    /* A valid row the model cannot compute: Pareto/NBD with r = s = 100,
+     * alpha = 0.01, beta = 1e6 and x = 0, T = 1 needs 2F1(200, 100; 201; z)
+     * at z = (beta - alpha) / (beta + T), 1 - z ~ 1e-6, which grows like
+     * (1 - z)^(201 - 300) ~ 1e594, beyond a double. The row is named and
+     * holds NaN; the rows before it are computed. */
+    cx_lifetime_fit extreme = pnbd_published();
+    extreme.r = extreme.s = 100;
+    extreme.alpha = 0.01;
+    extreme.beta = 1e6;
+    const double ex[2] = { 1, 0 }, etx[2] = { 5000, 0 }, eT[2] = { 10000, 1 };
+    assert_status(cx_lifetime_p_alive(out, &extreme, 0, ex, etx, eT, 2), CX_ERANGE);
+    assert_error_mentions("cx_lifetime_p_alive: row 1 (x 0, t_x 0, T 1) could not be computed");
+    assert_true(out[0] >= 0 && out[0] <= 1);
+    assert_true(isnan(out[1]));
     double ll = 7;
     bad = pub;
     bad.r = -1;
