@@ -414,6 +414,25 @@ static void test_text_utf8(void **state)
     assert_ok(cx_sentiment_score(&r, strict, NULL, 0));
     assert_status(cx_sentiment_score(&r, strict, "x", (size_t)CX_TEXT_MAX_BYTES + 1), CX_ERANGE);
     assert_error_mentions("longer than the limit");
+    /* A replaced byte inside a phrase is in its evidence span; the JSON
+     * shows it as U+FFFD, so that the JSON stays UTF-8 (RFC 8259 8.1). */
+    cx_sentiment_doc *doc = NULL;
+    assert_ok(cx_sentiment_doc_new(&doc));
+    const char held[] = "on hold\xFF for an hour";
+    assert_ok(cx_sentiment_analyze(&r, doc, lenient, held, strlen(held)));
+    cx_sentiment_evidence ev = CX_SENTIMENT_EVIDENCE_INIT;
+    assert_ok(cx_sentiment_doc_evidence(&ev, doc, 0));
+    assert_int_equal(ev.start, 0);
+    assert_int_equal(ev.end, strlen(held)); /* the whole service phrase */
+    cx_buffer json = CX_BUFFER_INIT;
+    assert_ok(cx_sentiment_doc_json(&json, doc));
+    size_t bad_at = 0;
+    for (size_t i = 0; i < json.size && bad_at == 0; i++)
+        bad_at = (unsigned char)json.data[i] == 0xFF ? i + 1 : 0;
+    assert_int_equal(bad_at, 0);
+    assert_non_null(strstr(json.data, "\"text\":\"on hold\\ufffd for an hour\""));
+    cx_buffer_dispose(&json);
+    cx_sentiment_doc_free(doc);
     cx_sentiment_free(strict);
     cx_sentiment_free(lenient);
     cx_lexicon_free(lex);
