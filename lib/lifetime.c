@@ -118,6 +118,20 @@ static int read_fit_options(cx_lifetime_fit_options *o, const cx_lifetime_fit_op
     return CX_OK;
 }
 
+/* The first `dim` entries of `initial` are all set (a starting point) or
+ * all 0 (automatic starts). */
+static int check_initial(const cx_lifetime_fit_options *o, int dim, const char *what)
+{
+    int set = 0;
+    for (int i = 0; i < dim; i++)
+        set += o->initial[i] > 0;
+    for (int i = 0; set > 0 && set < dim && i < dim; i++)
+        if (o->initial[i] == 0)
+            return cx__error(CX_EINVAL, "%s: initial[%d] = 0: give all %d starting parameters of the model, or none "
+                             "(automatic starts)", what, i, dim);
+    return CX_OK;
+}
+
 static const char *const bgnbd_names[4] = { "r", "alpha", "a", "b" };
 static const char *const pnbd_names[4] = { "r", "alpha", "s", "beta" };
 static const char *const spend_names[3] = { "p", "q", "gamma" };
@@ -259,6 +273,8 @@ int cx_lifetime_fit_purchases(cx_lifetime_fit *out, cx_lifetime_model model, con
     if (rc == CX_OK && model != CX_LIFETIME_BGNBD && model != CX_LIFETIME_PARETO_NBD)
         rc = cx__error(CX_EINVAL, "%s: unknown model %d (expected CX_LIFETIME_BGNBD or CX_LIFETIME_PARETO_NBD)", what,
                        (int)model);
+    if (rc == CX_OK)
+        rc = check_initial(&o, 4, what);
     if (rc == CX_OK)
         rc = cx__lt_check_rfm(what, frequency, recency, T, weights, n);
     cx__lt_rows rows;
@@ -483,6 +499,8 @@ int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, c
     cx_lifetime_fit_options o;
     if (rc == CX_OK)
         rc = read_fit_options(&o, opts, what);
+    if (rc == CX_OK)
+        rc = check_initial(&o, 3, what);
     if (rc == CX_OK)
         rc = cx__lt_check_spend(what, frequency, monetary, weights, n);
     cx__lt_rows rows;

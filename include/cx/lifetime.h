@@ -244,7 +244,7 @@ typedef struct cx_lifetime_fit_options {
     unsigned int starts;           /**< Starting points, 1..#CX_LIFETIME_STARTS_MAX; default 3. */
     unsigned int max_iterations;   /**< Newton iterations per start, 1..10000; default 100. */
     double tolerance;              /**< Convergence: largest gradient component of the mean log-likelihood per unit weight with respect to the log-parameters, > 0; default 1e-8. */
-    double initial[4];             /**< First starting point in the model's parameter order (r, alpha, a, b / r, alpha, s, beta / p, q, gamma); all 0 (default): automatic. */
+    double initial[4];             /**< First starting point in the model's parameter order (r, alpha, a, b / r, alpha, s, beta / p, q, gamma): all of the model's set (> 0), or all 0 (default): automatic; #CX_EINVAL otherwise. */
 } cx_lifetime_fit_options;
 
 /** Static initialiser for ::cx_lifetime_fit_options with every default. @since 0.2.0 */

@@ -811,6 +811,18 @@ static void test_lifetime_fit_bad_options(void **state)
     o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
     o.initial[2] = -1;
     expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL, "initial[2] = -1");
+    /* A starting point given in part is a mistake, not "automatic". */
+    o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
+    o.initial[0] = 0.5;
+    o.initial[1] = 10;
+    expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL,
+                     "initial[2] = 0: give all 4 starting parameters of the model, or none");
+    cx_lifetime_spend_fit sf = CX_LIFETIME_SPEND_FIT_INIT, sf_before = sf;
+    assert_status(cx_lifetime_fit_spend(&sf, data.x, data.zbar, NULL, data.n, &o), CX_EINVAL);
+    assert_error_mentions("initial[2] = 0: give all 3 starting parameters of the model, or none");
+    assert_memory_equal(&sf, &sf_before, sizeof sf);
+    o.initial[2] = 20; /* p, q, gamma: initial[3] is not used by Gamma-Gamma */
+    assert_ok(cx_lifetime_fit_spend(&sf, data.x, data.zbar, NULL, data.n, &o));
     o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
     o.version = 0;
     expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL, "version is 0");
