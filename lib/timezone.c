@@ -20,17 +20,12 @@
 
 /* ---- the POSIX rule -------------------------------------------------- */
 
-static bool is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Local seconds since the epoch at which a season boundary falls in year y. */
 static int64_t rule_date_local(const cx__tz_date *d, int64_t y)
 {
     int64_t day;
     if (d->kind == 'J') {
-        day = cx__days_from_civil(y, 1, 1) + d->day - 1 + (is_leap(y) && d->day >= 60);
+        day = cx__days_from_civil(y, 1, 1) + d->day - 1 + (cx__days_in_month(y, 2) == 29 && d->day >= 60);
     } else if (d->kind == 'N') {
         day = cx__days_from_civil(y, 1, 1) + d->day;
     } else {
