@@ -696,6 +696,27 @@ static void test_lifetime_fit_json(void **state)
     assert_string_equal(cx_lifetime_model_name(CX_LIFETIME_BGNBD), "bgnbd");
     assert_string_equal(cx_lifetime_model_name(CX_LIFETIME_PARETO_NBD), "pareto_nbd");
     assert_string_equal(cx_lifetime_model_name((cx_lifetime_model)9), "unknown");
+    /* Errors leave the buffer as it was. */
+    cx_buffer kept = CX_BUFFER_INIT;
+    assert_ok(cx_lifetime_fit_json(&kept, &pn));
+    size_t size = kept.size;
+    cx_lifetime_fit bad = pn;
+    bad.model = (cx_lifetime_model)9;
+    assert_status(cx_lifetime_fit_json(&kept, &bad), CX_EINVAL);
+    assert_error_mentions("cx_lifetime_fit_json: unknown model 9");
+    bad = pn;
+    bad.version = CX_LIFETIME_FIT_VERSION + 1;
+    assert_status(cx_lifetime_fit_json(&kept, &bad), CX_EVERSION);
+    assert_int_equal(kept.size, size);
+    cx_buffer newer = CX_BUFFER_INIT;
+    newer.version = CX_BUFFER_VERSION + 1;
+    assert_status(cx_lifetime_fit_json(&newer, &pn), CX_EVERSION);
+    assert_error_mentions("cx_buffer version 2 is not 1");
+    assert_null(newer.data);
+    assert_status(cx_lifetime_fit_json(NULL, &pn), CX_EINVAL);
+    assert_status(cx_lifetime_fit_json(&kept, NULL), CX_EINVAL);
+    assert_int_equal(kept.size, size);
+    cx_buffer_dispose(&kept);
 }
 
 /* ---- struct initialisers ---------------------------------------------------- */

@@ -192,6 +192,37 @@ static void test_text_sentiment_options(void **state)
     assert_ok(cx_sentiment_options_init(&o, CX_SENTIMENT_OPTIONS_VERSION));
     assert_close(o.alpha, 15, 0);
     assert_status(cx_sentiment_options_init(&o, 0), CX_EINVAL);
+    /* The other initialisers: the version stamped, the rest as the macros
+     * have it; version 0 and a newer version refused. */
+    cx_sentiment_result res;
+    assert_ok(cx_sentiment_result_init(&res, CX_SENTIMENT_RESULT_VERSION));
+    assert_int_equal(res.version, CX_SENTIMENT_RESULT_VERSION);
+    assert_int_equal(res.evidence_count, 0);
+    assert_status(cx_sentiment_result_init(&res, 0), CX_EINVAL);
+    assert_status(cx_sentiment_result_init(&res, CX_SENTIMENT_RESULT_VERSION + 1), CX_EVERSION);
+    assert_status(cx_sentiment_result_init(NULL, CX_SENTIMENT_RESULT_VERSION), CX_EINVAL);
+    cx_sentiment_evidence ev;
+    assert_ok(cx_sentiment_evidence_init(&ev, CX_SENTIMENT_EVIDENCE_VERSION));
+    assert_int_equal(ev.version, CX_SENTIMENT_EVIDENCE_VERSION);
+    assert_status(cx_sentiment_evidence_init(&ev, CX_SENTIMENT_EVIDENCE_VERSION + 1), CX_EVERSION);
+    cx_aspect_sentiment as;
+    assert_ok(cx_aspect_sentiment_init(&as, CX_ASPECT_SENTIMENT_VERSION));
+    assert_int_equal(as.version, CX_ASPECT_SENTIMENT_VERSION);
+    assert_status(cx_aspect_sentiment_init(&as, 0), CX_EINVAL);
+    cx_sentiment_calibration cal;
+    assert_ok(cx_sentiment_calibration_init(&cal, CX_SENTIMENT_CALIBRATION_VERSION));
+    assert_int_equal(cal.version, CX_SENTIMENT_CALIBRATION_VERSION);
+    assert_status(cx_sentiment_calibration_init(&cal, CX_SENTIMENT_CALIBRATION_VERSION + 1), CX_EVERSION);
+    cx_keyword kwd;
+    assert_ok(cx_keyword_init(&kwd, CX_KEYWORD_VERSION));
+    assert_int_equal(kwd.version, CX_KEYWORD_VERSION);
+    assert_null(kwd.term);
+    assert_status(cx_keyword_init(&kwd, 0), CX_EINVAL);
+    cx_lexicon_entry entry;
+    assert_ok(cx_lexicon_entry_init(&entry, CX_LEXICON_ENTRY_VERSION));
+    assert_int_equal(entry.version, CX_LEXICON_ENTRY_VERSION);
+    assert_status(cx_lexicon_entry_init(&entry, CX_LEXICON_ENTRY_VERSION + 1), CX_EVERSION);
+    assert_error_mentions("cx_lexicon_entry: version 2 is newer than this library supports (1)");
 
     /* alpha changes the normalisation: good = 1.9 / sqrt(1.9^2 + 1) */
     o.alpha = 1;
