@@ -20,20 +20,13 @@ static const char *const weekday_names[] = { "Monday", "Tuesday", "Wednesday", "
 
 /* ---- dates and intervals --------------------------------------------- */
 
-static unsigned days_in_month(int64_t y, unsigned m)
-{
-    int64_t first = cx__days_from_civil(y, m, 1);
-    int64_t next = m == 12 ? cx__days_from_civil(y + 1, 1, 1) : cx__days_from_civil(y, m + 1, 1);
-    return (unsigned)(next - first);
-}
-
 int cx__cal_day_number(int64_t *out, int32_t year, unsigned month, unsigned day, const char *what)
 {
     if (year < FIRST_YEAR || year > LAST_YEAR)
         return cx__error(CX_EINVAL, "%s: year %ld is outside %d..%d", what, (long)year, FIRST_YEAR, LAST_YEAR);
     if (month < 1 || month > 12)
         return cx__error(CX_EINVAL, "%s: month %u is not 1..12", what, month);
-    if (day < 1 || day > days_in_month(year, month))
+    if (day < 1 || day > cx__days_in_month(year, month))
         return cx__error(CX_EINVAL, "%s: day %u does not exist in %04ld-%02u", what, day, (long)year, month);
     *out = cx__days_from_civil(year, month, day);
     return CX_OK;

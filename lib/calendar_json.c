@@ -124,17 +124,18 @@ static int parse_week(const json_t *week, const char *where, cx_calendar_builder
     return CX_OK;
 }
 
+/* Exactly "YYYY-MM-DD": ten characters, digits but for the two dashes. */
 static int parse_date(const json_t *v, const char *where, int32_t *y, unsigned *m, unsigned *d)
 {
     const char *s = json_string_value(v);
-    unsigned yy, mm, dd;
-    char tail;
-    if (s == NULL || strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%c", &yy, &mm, &dd, &tail) != 3 || s[4] != '-'
-        || s[7] != '-')
+    bool shape = s != NULL && strlen(s) == 10;
+    for (size_t i = 0; shape && i < 10; i++)
+        shape = i == 4 || i == 7 ? s[i] == '-' : s[i] >= '0' && s[i] <= '9';
+    if (!shape)
         return at(where, CX_EFORMAT, "expected a date \"YYYY-MM-DD\"%s", s ? "" : " as a string");
-    *y = (int32_t)yy;
-    *m = mm;
-    *d = dd;
+    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+    *d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
     return CX_OK;
 }
 
@@ -163,6 +164,15 @@ static int parse_partial_holiday(const json_t *obj, const char *where, cx_calend
     int rc = parse_date(json_object_get(obj, "date"), place, &h.y, &h.m, &h.d);
     if (rc != CX_OK)
         return rc;
+    /* The builder adds the intervals of a date that is already a partial
+     * holiday to it; in a file, a date listed twice is a mistake. */
+    int64_t day;
+    if (cx__cal_day_number(&day, h.y, h.m, h.d, "") == CX_OK) {
+        for (size_t i = 0; i < b->spec.n_holidays; i++)
+            if (b->spec.holidays[i].day == day)
+                return cx__error(CX_EEXISTS, "calendar file: %s: %04d-%02u-%02u is already a holiday", where,
+                                 (int)h.y, h.m, h.d);
+    }
     const json_t *open = json_object_get(obj, "open");
     snprintf(place, sizeof place, "%.60s.open", where);
     if (open == NULL || (json_is_array(open) && json_array_size(open) == 0)) {

@@ -1,4 +1,6 @@
 /* Civil-date arithmetic: see civil_internal.h. */
+#include <stdbool.h>
+
 #include "civil_internal.h"
 
 int64_t cx__floor_div(int64_t a, int64_t b)
@@ -37,4 +39,11 @@ unsigned cx__weekday_from_days(int64_t days)
     /* 1970-01-01 was a Thursday (3 when Monday is 0). */
     int64_t w = (days + 3) % 7;
     return (unsigned)(w < 0 ? w + 7 : w);
+}
+
+unsigned cx__days_in_month(int64_t y, unsigned m)
+{
+    static const unsigned lengths[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : lengths[m - 1];
 }

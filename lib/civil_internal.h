@@ -10,6 +10,8 @@ int64_t cx__days_from_civil(int64_t y, unsigned m, unsigned d);
 void cx__civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 /* 0 = Monday .. 6 = Sunday */
 unsigned cx__weekday_from_days(int64_t days);
+/* Days in month m (1..12) of year y. */
+unsigned cx__days_in_month(int64_t y, unsigned m);
 /* Floor division for negative timestamps. */
 int64_t cx__floor_div(int64_t a, int64_t b);
 

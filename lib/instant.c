@@ -44,13 +44,6 @@ static int malformed(const char *text, const char *what)
     return cx__error(CX_EFORMAT, "instant \"%.64s\": %s (expected YYYY-MM-DDThh:mm:ss with Z or +hh:mm)", text, what);
 }
 
-static unsigned month_length(int64_t y, unsigned m)
-{
-    static const unsigned lengths[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : lengths[m - 1];
-}
-
 static int parse_date(text_cursor *c, const char *text, int64_t *days)
 {
     long y = digits(c, 4);
@@ -60,7 +53,7 @@ static int parse_date(text_cursor *c, const char *text, int64_t *days)
     if (m < 1 || m > 12 || !take(c, '-'))
         return malformed(text, "the month must be 01..12");
     long d = digits(c, 2);
-    if (d < 1 || (unsigned long)d > month_length(y, (unsigned)m))
+    if (d < 1 || (unsigned long)d > cx__days_in_month(y, (unsigned)m))
         return cx__error(CX_EFORMAT, "instant \"%.64s\": day %02ld does not exist in %04ld-%02ld", text, d, y, m);
     *days = cx__days_from_civil(y, (unsigned)m, (unsigned)d);
     return CX_OK;

@@ -32,7 +32,8 @@ int cx_lifetime_fit_options_init(cx_lifetime_fit_options *opts, unsigned int ver
         return rc;
     cx_lifetime_fit_options defaults = CX_LIFETIME_FIT_OPTIONS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(opts, &defaults, cx__lt_fit_options_sizes, version);
+    opts->version = version;
+    CX__COPY_VERSIONED(opts, &defaults, cx__lt_fit_options_sizes);
     return CX_OK;
 }
 
@@ -44,7 +45,8 @@ int cx_lifetime_fit_init(cx_lifetime_fit *fit, unsigned int version)
         return rc;
     cx_lifetime_fit defaults = CX_LIFETIME_FIT_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(fit, &defaults, cx__lt_fit_sizes, version);
+    fit->version = version;
+    CX__COPY_VERSIONED(fit, &defaults, cx__lt_fit_sizes);
     return CX_OK;
 }
 
@@ -56,7 +58,8 @@ int cx_lifetime_spend_fit_init(cx_lifetime_spend_fit *fit, unsigned int version)
         return rc;
     cx_lifetime_spend_fit defaults = CX_LIFETIME_SPEND_FIT_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(fit, &defaults, cx__lt_spend_fit_sizes, version);
+    fit->version = version;
+    CX__COPY_VERSIONED(fit, &defaults, cx__lt_spend_fit_sizes);
     return CX_OK;
 }
 
@@ -68,7 +71,8 @@ int cx_lifetime_clv_options_init(cx_lifetime_clv_options *opts, unsigned int ver
         return rc;
     cx_lifetime_clv_options defaults = CX_LIFETIME_CLV_OPTIONS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(opts, &defaults, cx__lt_clv_options_sizes, version);
+    opts->version = version;
+    CX__COPY_VERSIONED(opts, &defaults, cx__lt_clv_options_sizes);
     return CX_OK;
 }
 
@@ -94,7 +98,8 @@ static int read_fit_options(cx_lifetime_fit_options *o, const cx_lifetime_fit_op
         int rc = cx__check_version(opts->version, CX_LIFETIME_FIT_OPTIONS_VERSION, "cx_lifetime_fit_options");
         if (rc != CX_OK)
             return rc;
-        CX__LT_COPY_VERSION(o, opts, cx__lt_fit_options_sizes, opts->version);
+        o->version = opts->version; /* read only the caller's version's bytes */
+        CX__COPY_VERSIONED(o, opts, cx__lt_fit_options_sizes);
         o->version = CX_LIFETIME_FIT_OPTIONS_VERSION;
     }
     if (!(isfinite(o->penalty) && o->penalty >= 0))
@@ -110,6 +115,20 @@ static int read_fit_options(cx_lifetime_fit_options *o, const cx_lifetime_fit_op
         if (!(isfinite(o->initial[i]) && o->initial[i] >= 0))
             return cx__error(CX_EINVAL, "%s: initial[%d] = %g must be finite and >= 0 (0: automatic)", what, i,
                              o->initial[i]);
+    return CX_OK;
+}
+
+/* The first `dim` entries of `initial` are all set (a starting point) or
+ * all 0 (automatic starts). */
+static int check_initial(const cx_lifetime_fit_options *o, int dim, const char *what)
+{
+    int set = 0;
+    for (int i = 0; i < dim; i++)
+        set += o->initial[i] > 0;
+    for (int i = 0; set > 0 && set < dim && i < dim; i++)
+        if (o->initial[i] == 0)
+            return cx__error(CX_EINVAL, "%s: initial[%d] = 0: give all %d starting parameters of the model, or none "
+                             "(automatic starts)", what, i, dim);
     return CX_OK;
 }
 
@@ -226,7 +245,7 @@ static void store_fit(cx_lifetime_fit *dst, cx_lifetime_model model, const cx__l
     fail_fit(out);
     if (rc == CX_OK)
         fill_parameters(out, model, sol);
-    CX__LT_COPY_VERSION(dst, out, cx__lt_fit_sizes, dst->version);
+    CX__COPY_VERSIONED(dst, out, cx__lt_fit_sizes);
 }
 
 static int build_rows(cx__lt_rows *rows, const double *x, const double *u, const double *v, const double *w, size_t n,
@@ -254,6 +273,8 @@ int cx_lifetime_fit_purchases(cx_lifetime_fit *out, cx_lifetime_model model, con
     if (rc == CX_OK && model != CX_LIFETIME_BGNBD && model != CX_LIFETIME_PARETO_NBD)
         rc = cx__error(CX_EINVAL, "%s: unknown model %d (expected CX_LIFETIME_BGNBD or CX_LIFETIME_PARETO_NBD)", what,
                        (int)model);
+    if (rc == CX_OK)
+        rc = check_initial(&o, 4, what);
     if (rc == CX_OK)
         rc = cx__lt_check_rfm(what, frequency, recency, T, weights, n);
     cx__lt_rows rows;
@@ -320,9 +341,10 @@ static int predict(double *out, const cx_lifetime_fit *fit, double t, const doub
     (fit->model == CX_LIFETIME_BGNBD ? bg : pn)(p, t, x, tx, T, n, out);
     for (size_t i = 0; i < n; i++)
         if (!isfinite(out[i]))
-            return cx__error(CX_ERANGE, "%s: row %zu (x %g, t_x %g, T %g) could not be computed at t = %g; the "
-                             "horizon may be too long for these parameters (rows that failed hold NaN)", what, i,
-                             x[i], tx[i], T[i], t);
+            return cx__error(CX_ERANGE, "%s: row %zu (x %g, t_x %g, T %g) could not be computed at t = %g; %s "
+                             "(rows that failed hold NaN)", what, i, x[i], tx[i], T[i], t,
+                             t > 0 ? "the horizon may be too long for these parameters"
+                                   : "the parameters are too extreme for this row");
     return CX_OK;
 }
 
@@ -375,8 +397,11 @@ int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit *fit, 
     if (rc != CX_OK)
         return rc;
     rc = fit->model == CX_LIFETIME_BGNBD ? cx__bgnbd_pmf(p, t, out, count) : cx__pnbd_pmf(p, t, out, count);
-    if (rc != CX_OK)
-        return cx__error(rc, "%s: %s", what, cx_last_error());
+    if (rc != CX_OK) {
+        char reason[256];
+        snprintf(reason, sizeof reason, "%s", cx_last_error()); /* the message buffer is rewritten below */
+        return cx__error(rc, "%s: %s", what, reason);
+    }
     return CX_OK;
 }
 
@@ -462,7 +487,7 @@ static void store_spend_fit(cx_lifetime_spend_fit *dst, const cx__lt_rows *rows,
     out.std_error_gamma = ok ? sol->se[2] : NAN;
     out.log_likelihood = ok ? sol->log_likelihood : NAN;
     out.mean_spend = ok && out.q > 1 ? out.p * out.gamma / (out.q - 1) : NAN;
-    CX__LT_COPY_VERSION(dst, &out, cx__lt_spend_fit_sizes, dst->version);
+    CX__COPY_VERSIONED(dst, &out, cx__lt_spend_fit_sizes);
 }
 
 int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, const double *monetary,
@@ -474,6 +499,8 @@ int cx_lifetime_fit_spend(cx_lifetime_spend_fit *out, const double *frequency, c
     cx_lifetime_fit_options o;
     if (rc == CX_OK)
         rc = read_fit_options(&o, opts, what);
+    if (rc == CX_OK)
+        rc = check_initial(&o, 3, what);
     if (rc == CX_OK)
         rc = cx__lt_check_spend(what, frequency, monetary, weights, n);
     cx__lt_rows rows;
@@ -528,7 +555,8 @@ static int read_clv_options(cx_lifetime_clv_options *o, const cx_lifetime_clv_op
         int rc = cx__check_version(opts->version, CX_LIFETIME_CLV_OPTIONS_VERSION, "cx_lifetime_clv_options");
         if (rc != CX_OK)
             return rc;
-        CX__LT_COPY_VERSION(o, opts, cx__lt_clv_options_sizes, opts->version);
+        o->version = opts->version; /* read only the caller's version's bytes */
+        CX__COPY_VERSIONED(o, opts, cx__lt_clv_options_sizes);
         o->version = CX_LIFETIME_CLV_OPTIONS_VERSION;
     }
     if (o->periods < 1 || o->periods > CLV_PERIODS_MAX)

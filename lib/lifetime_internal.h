@@ -9,17 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "cx/lifetime.h"
 
-/* Versioned structs cross the API by the caller's version only: results are
- * built in a local copy and its first sizes[version - 1] bytes written
- * out, options are read the same way over the defaults, so a caller
- * compiled against older headers is never read or written past its
- * struct. Each table lists the size of every version (one so far). */
-#define CX__LT_COPY_VERSION(dst, src, sizes, version) memcpy((dst), (src), (sizes)[(version) - 1])
-
+/* Sizes of every version of the lifetime module's versioned structs (one
+ * so far), for CX__COPY_VERSIONED (core_internal.h): results are built in a
+ * local copy and only the caller's version's bytes written out; options are
+ * read the same way over the defaults, so a caller compiled against older
+ * headers is never read or written past its struct. */
 extern const size_t cx__lt_fit_sizes[1];
 extern const size_t cx__lt_spend_fit_sizes[1];
 extern const size_t cx__lt_fit_options_sizes[1];

@@ -53,7 +53,8 @@ int cx_lifetime_summary_options_init(cx_lifetime_summary_options *opts, unsigned
         return rc;
     cx_lifetime_summary_options defaults = CX_LIFETIME_SUMMARY_OPTIONS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(opts, &defaults, cx__lt_summary_options_sizes, version);
+    opts->version = version;
+    CX__COPY_VERSIONED(opts, &defaults, cx__lt_summary_options_sizes);
     return CX_OK;
 }
 
@@ -65,7 +66,8 @@ int cx_lifetime_columns_init(cx_lifetime_columns *cols, unsigned int version)
         return rc;
     cx_lifetime_columns defaults = CX_LIFETIME_COLUMNS_INIT;
     defaults.version = version;
-    CX__LT_COPY_VERSION(cols, &defaults, cx__lt_columns_sizes, version);
+    cols->version = version;
+    CX__COPY_VERSIONED(cols, &defaults, cx__lt_columns_sizes);
     return CX_OK;
 }
 
@@ -79,7 +81,8 @@ static int read_options(cx_lifetime_summary_options *o, const cx_lifetime_summar
         int rc = cx__check_version(opts->version, CX_LIFETIME_SUMMARY_OPTIONS_VERSION, "cx_lifetime_summary_options");
         if (rc != CX_OK)
             return rc;
-        CX__LT_COPY_VERSION(o, opts, cx__lt_summary_options_sizes, opts->version);
+        o->version = opts->version; /* read only the caller's version's bytes */
+        CX__COPY_VERSIONED(o, opts, cx__lt_summary_options_sizes);
         o->version = CX_LIFETIME_SUMMARY_OPTIONS_VERSION;
     }
     if (o->period_ms <= 0)
@@ -387,6 +390,6 @@ int cx_lifetime_summary_get(cx_lifetime_columns *out, const cx_lifetime_summary 
     c.duration_holdout = s->duration_holdout;
     c.calibration_end_ms = s->calibration_end_ms;
     c.customers_skipped = s->skipped;
-    CX__LT_COPY_VERSION(out, &c, cx__lt_columns_sizes, out->version);
+    CX__COPY_VERSIONED(out, &c, cx__lt_columns_sizes);
     return CX_OK;
 }

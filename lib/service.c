@@ -168,9 +168,9 @@ int cx_service_measure(cx_ticket_metrics *out, const cx_service *svc, const cx_t
     cx_ticket_metrics full;
     if ((rc = cx__ticket_measure(svc, events, n, (int32_t)priority, &full, NULL)) != CX_OK)
         return rc;
-    unsigned int version = out->version;
-    *out = full; /* version 1 is the whole struct */
-    out->version = version;
+    static const size_t sizes[] = { sizeof(cx_ticket_metrics) }; /* per version */
+    full.version = out->version;
+    CX__COPY_VERSIONED(out, &full, sizes);
     return CX_OK;
 }
 
@@ -533,9 +533,10 @@ int cx_service_get_counts(cx_service_counts *out, const cx_service *svc)
     int rc = cx__check_version(out->version, CX_SERVICE_COUNTS_VERSION, "cx_service_counts");
     if (rc != CX_OK)
         return rc;
-    unsigned int version = out->version;
-    *out = svc->counts;
-    out->version = version;
+    static const size_t sizes[] = { sizeof(cx_service_counts) }; /* per version */
+    cx_service_counts counts = svc->counts;
+    counts.version = out->version;
+    CX__COPY_VERSIONED(out, &counts, sizes);
     return CX_OK;
 }
 

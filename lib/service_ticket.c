@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "civil_internal.h"
 #include "core_internal.h"
 #include "service_internal.h"
+#include "timezone_internal.h"
 
 typedef struct pair {
     int64_t cal, bus;
@@ -34,15 +34,6 @@ static const char *const status_names[] = { NULL, "new", "open", "pending", "on_
 
 /* ---- checking a timeline ----------------------------------------------------- */
 
-static void instant_text(char *buf, size_t size, int64_t t)
-{
-    int64_t days = cx__floor_div(t, 86400), sod = t - days * 86400, y;
-    unsigned m, d;
-    cx__civil_from_days(days, &y, &m, &d);
-    snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d, (int)(sod / 3600),
-             (int)(sod / 60 % 60), (int)(sod % 60));
-}
-
 /* "ticket 3: events[2] (message at 2026-01-05T09:00:00Z): <detail>" */
 static int event_error(int code, long long ticket, size_t i, const cx_ticket_event *e, const char *fmt, ...)
     CX__PRINTF(5, 6);
@@ -55,7 +46,7 @@ static int event_error(int code, long long ticket, size_t i, const cx_ticket_eve
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
     if (e->time > -62167219200LL && e->time < 253402300800LL)
-        instant_text(when, sizeof when, e->time);
+        cx__format_instant(when, sizeof when, e->time, 0);
     else
         snprintf(when, sizeof when, "%lld s", (long long)e->time);
     if (ticket >= 0)
@@ -116,7 +107,7 @@ static int check_creation(const cx_ticket_event *ev, size_t n, long long ticket)
     for (size_t i = 0; i < n; i++) {
         if (ev[i].time < ev[created].time) {
             char when[40];
-            instant_text(when, sizeof when, ev[created].time);
+            cx__format_instant(when, sizeof when, ev[created].time, 0);
             return event_error(CX_EINVAL, ticket, i, &ev[i], "precedes the ticket's creation at %s", when);
         }
     }
@@ -134,7 +125,7 @@ static int check_sequence(const cx_ticket_event *ev, size_t n, int64_t as_of, lo
     for (size_t i = 1; i < n; i++) {
         const cx_ticket_event *e = &ev[i];
         if (e->time < ev[i - 1].time) {
-            instant_text(when, sizeof when, ev[i - 1].time);
+            cx__format_instant(when, sizeof when, ev[i - 1].time, 0);
             return event_error(CX_EINVAL, ticket, i, e, "is earlier than events[%zu] at %s; events must be in time order",
                                i - 1, when);
         }
@@ -153,7 +144,7 @@ static int check_sequence(const cx_ticket_event *ev, size_t n, int64_t as_of, lo
             ended = i;
     }
     if (as_of != CX_SERVICE_AS_OF_LAST_EVENT && ev[n - 1].time > as_of) {
-        instant_text(when, sizeof when, as_of);
+        cx__format_instant(when, sizeof when, as_of, 0);
         return event_error(CX_EINVAL, ticket, n - 1, &ev[n - 1], "is after the as-of instant %s", when);
     }
     return CX_OK;
@@ -340,7 +331,8 @@ typedef struct ticket_state {
     bool follow_up;          /* a customer message after the first counted reply */
     bool solved_once;
     uint32_t replies_before_solve;
-    pair last_resolution;
+    bool resolved_since_start; /* a resolution after the clock start */
+    pair last_resolution;      /* metric clock at the latest one */
     bool merged;
 } ticket_state;
 
@@ -445,7 +437,10 @@ static void on_status(ticket_run *r, ticket_state *st, int to, cx_ticket_metrics
         if (st->started && !st->solved_once)
             out->first_resolution = as_time(minus(r->clock, st->start), business);
         st->solved_once = true;
-        st->last_resolution = r->clock;
+        if (st->started) {
+            st->resolved_since_start = true;
+            st->last_resolution = r->clock;
+        }
         /* A resolution answers whatever reply was awaited: it stops the
          * reply clocks and ends an open wait (unmeasured). */
         sla_stop(&r->sla[0]);
@@ -528,7 +523,9 @@ static void finish(ticket_run *r, const ticket_state *st, cx_ticket_metrics *out
     bool business = r->cal != NULL; /* status_cal is NULL exactly when cal is */
     out->merged = st->merged;
     out->resolved = !st->merged && (RESOLVED_BITS & CX_STATUS_BIT(r->status)) != 0;
-    if (out->resolved && st->started)
+    /* A ticket solved before its clock started (before the customer's
+     * first message) and not since has no resolution time. */
+    if (out->resolved && st->resolved_since_start)
         out->full_resolution = as_time(minus(st->last_resolution, st->start), business);
     out->requester_wait = as_time(status_sum(r, REQUESTER_WAIT_BITS), business);
     out->agent_wait = as_time(status_sum(r, CX_STATUS_BIT(CX_STATUS_PENDING)), business);

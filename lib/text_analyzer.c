@@ -347,29 +347,13 @@ int cx_sentiment_score(cx_sentiment_result *out, const cx_sentiment *an, const c
         return rc;
     cx__score_ws ws;
     cx__score_ws_init(&ws);
-    cx_sentiment_result r = *out;
+    cx_sentiment_result r = CX_SENTIMENT_RESULT_INIT;
+    r.version = out->version;
     rc = cx__sentiment_run(an, &ws, text ? text : "", len, NULL, &r, "");
     cx__score_ws_destroy(&ws);
     if (rc == CX_OK)
-        *out = r;
+        CX__COPY_VERSIONED(out, &r, cx__sentiment_result_sizes);
     return rc;
-}
-
-static int check_batch(const cx_sentiment *an, const char *const *texts, const size_t *lens, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (texts[i] == NULL)
-            return cx__error(CX_EINVAL, "texts[%zu] is NULL", i);
-        size_t len = lens ? lens[i] : strlen(texts[i]);
-        if (len > CX_TEXT_MAX_BYTES)
-            return cx__error(CX_ERANGE, "texts[%zu]: text of %zu bytes is longer than the limit of %u bytes", i,
-                             len, CX_TEXT_MAX_BYTES);
-        size_t bad;
-        if (an->opts.invalid_utf8 == CX_TEXT_INVALID_ERROR && !cx__utf8_valid(texts[i], len, &bad))
-            return cx__error(CX_EFORMAT, "texts[%zu]: invalid UTF-8 at byte offset %zu (byte 0x%02X)", i, bad,
-                             (unsigned char)texts[i][bad]);
-    }
-    return CX_OK;
 }
 
 int cx_sentiment_score_many(double *compound_out, int *label_out, const cx_sentiment *an, const char *const *texts,
@@ -380,7 +364,7 @@ int cx_sentiment_score_many(double *compound_out, int *label_out, const cx_senti
         return CX_OK;
     CX__CHECK_ARG(compound_out, "cx_sentiment_score_many");
     CX__CHECK_ARG(texts, "cx_sentiment_score_many");
-    int rc = check_batch(an, texts, lens, n);
+    int rc = cx__text_check_batch(texts, lens, n, an->opts.invalid_utf8 == CX_TEXT_INVALID_ERROR);
     if (rc != CX_OK)
         return rc;
     cx__score_ws ws;

@@ -62,7 +62,8 @@ int cx_sentiment_analyze(cx_sentiment_result *out, cx_sentiment_doc *doc, const 
             return cx__nomem("copying the analysed text");
         doc->text = p;
     }
-    cx_sentiment_result r = *out;
+    cx_sentiment_result r = CX_SENTIMENT_RESULT_INIT;
+    r.version = out->version;
     rc = cx__sentiment_run(an, &doc->ws, text, len, &doc->report, &r, "");
     if (rc != CX_OK) {
         doc->report.count = doc->report.aspect_count = 0;
@@ -74,7 +75,7 @@ int cx_sentiment_analyze(cx_sentiment_result *out, cx_sentiment_doc *doc, const 
     doc->an = an;
     doc->result = r;
     doc->valid = true;
-    *out = r;
+    CX__COPY_VERSIONED(out, &r, cx__sentiment_result_sizes);
     return CX_OK;
 }
 
@@ -129,9 +130,10 @@ int cx_sentiment_doc_aspect(cx_aspect_sentiment *out, const cx_sentiment_doc *do
 
 /* ---- JSON ------------------------------------------------------------ */
 
-static int json_string(cx_buffer *b, const char *s, size_t n)
+/* Valid UTF-8 with quotes, backslashes and control characters escaped. */
+static int json_escaped(cx_buffer *b, const char *s, size_t n)
 {
-    int rc = cx__buffer_append(b, "\"", 1);
+    int rc = CX_OK;
     size_t run = 0;
     for (size_t i = 0; i < n && rc == CX_OK; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -146,8 +148,27 @@ static int json_string(cx_buffer *b, const char *s, size_t n)
                  : cx__buffer_printf(b, "\\u%04x", c);
         run = i + 1;
     }
-    if (rc == CX_OK)
-        rc = cx__buffer_append(b, s + run, n - run);
+    return rc == CX_OK ? cx__buffer_append(b, s + run, n - run) : rc;
+}
+
+/* A JSON string of any bytes: an analyzer that replaces invalid UTF-8 can
+ * leave such bytes inside an evidence span; each becomes U+FFFD, as the
+ * tokenizer read it, so that the JSON stays UTF-8. */
+static int json_string(cx_buffer *b, const char *s, size_t n)
+{
+    int rc = cx__buffer_append(b, "\"", 1);
+    size_t i = 0;
+    while (i < n && rc == CX_OK) {
+        size_t bad = 0;
+        bool valid = cx__utf8_valid(s + i, n - i, &bad);
+        size_t end = valid ? n : i + bad;
+        rc = json_escaped(b, s + i, end - i);
+        if (rc == CX_OK && !valid) {
+            rc = cx__buffer_append(b, "\\ufffd", 6);
+            end++;
+        }
+        i = end;
+    }
     return rc == CX_OK ? cx__buffer_append(b, "\"", 1) : rc;
 }
 

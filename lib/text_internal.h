@@ -92,6 +92,12 @@ void cx__tokens_destroy(cx__tokens *ws);
 int cx__tokenize(cx__tokens *ws, const char *text, size_t len, bool replace, const struct cx__lex_table *emoticons,
                  const char *what);
 
+/* Checks a batch of texts before any is used: none NULL, each within
+ * CX_TEXT_MAX_BYTES and, when `utf8` is set, valid UTF-8. Messages name
+ * the text's index ("texts[3]: ..."). CX_OK, CX_EINVAL, CX_ERANGE or
+ * CX_EFORMAT. */
+int cx__text_check_batch(const char *const *texts, const size_t *lens, size_t n, bool utf8);
+
 /* ---- the term table -------------------------------------------------- */
 
 enum {

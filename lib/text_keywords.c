@@ -335,11 +335,9 @@ static int check_group(cx_keywords_group group)
     return CX_OK;
 }
 
+/* `text` is checked already: valid UTF-8 within the length limit. */
 static int add_text(cx_keywords *kw, undo_log *log, int group, const char *text, size_t len, const char *what)
 {
-    if (len > CX_TEXT_MAX_BYTES)
-        return cx__error(CX_ERANGE, "%stext of %zu bytes is longer than the limit of %u bytes", what, len,
-                         CX_TEXT_MAX_BYTES);
     int rc = cx__tokenize(&kw->ws, text, len, false, NULL, what);
     return rc == CX_OK ? count_tokens(kw, log, group) : rc;
 }
@@ -353,21 +351,28 @@ int cx_keywords_add_many(cx_keywords *kw, cx_keywords_group group, const char *c
         return rc;
     if (texts == NULL && n > 0)
         return cx__error(CX_EINVAL, "cx_keywords_add_many: texts is NULL but n is %zu", n);
-    for (size_t i = 0; i < n; i++) {
-        if (texts[i] == NULL)
-            return cx__error(CX_EINVAL, "texts[%zu] is NULL", i);
-    }
+    /* Bad input is found before anything is counted, so that it changes
+     * nothing, the ranking included. */
+    rc = cx__text_check_batch(texts, lens, n, true);
+    if (rc != CX_OK)
+        return rc;
     undo_log log;
     undo_begin(kw, &log);
-    if (n > 0) /* term pointers of a ranking may move as terms are added */
+    /* The ranking points into the terms' key storage, which may move as
+     * terms are added; it stays valid only while that storage stays put. */
+    bool ranking_was_valid = kw->ranking_valid;
+    const char *keys_before = kw->terms.arena;
+    if (n > 0)
         kw->ranking_valid = false;
     char what[48];
     for (size_t i = 0; i < n && rc == CX_OK; i++) {
         snprintf(what, sizeof what, "texts[%zu]: ", i);
         rc = add_text(kw, &log, (int)group, texts[i], lens ? lens[i] : strlen(texts[i]), what);
     }
-    if (rc != CX_OK)
+    if (rc != CX_OK) {
         undo_apply(kw, &log);
+        kw->ranking_valid = ranking_was_valid && kw->terms.arena == keys_before;
+    }
     undo_free(&log);
     return rc;
 }
@@ -395,6 +400,8 @@ int cx_keywords_merge(cx_keywords *into, const cx_keywords *from)
     int rc = CX_OK;
     undo_log log;
     undo_begin(into, &log);
+    bool ranking_was_valid = into->ranking_valid; /* as in cx_keywords_add_many */
+    const char *keys_before = into->terms.arena;
     into->ranking_valid = false;
     for (uint32_t i = 0; i < from->terms.count && rc == CX_OK; i++) {
         size_t len;
@@ -403,8 +410,10 @@ int cx_keywords_merge(cx_keywords *into, const cx_keywords *from)
             if (from->counts[i].n[g] > 0)
                 rc = count_term(into, &log, g, term, len, from->counts[i].n[g]);
     }
-    if (rc != CX_OK)
+    if (rc != CX_OK) {
         undo_apply(into, &log);
+        into->ranking_valid = ranking_was_valid && into->terms.arena == keys_before;
+    }
     undo_free(&log);
     return rc;
 }

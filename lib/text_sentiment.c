@@ -31,6 +31,8 @@
 
 static const double boost_decay[WINDOW_BEFORE + 1] = { 0, 1.0, 0.95, 0.9 };
 
+const size_t cx__sentiment_result_sizes[CX_SENTIMENT_RESULT_VERSION] = { sizeof(cx_sentiment_result) };
+
 void cx__score_ws_init(cx__score_ws *ws)
 {
     cx__tokens_init(&ws->tok);
@@ -250,37 +252,44 @@ static int find_mentions(const cx__lex_table *t, cx__score_ws *ws)
     return CX_OK;
 }
 
-/* Each unit takes the aspect named nearest to it within its clause. */
+/* Each unit takes the aspect named nearest to it within its clause (the
+ * earlier one of two as near). Units and mentions are in token order and
+ * clause numbers never decrease along it, so the same-clause mentions of a
+ * unit form one run of the mentions, and the nearest is one of the two
+ * mentions around the unit's first token: one sweep. */
 static void attribute_aspects(cx__score_ws *ws)
 {
+    size_t next = 0; /* first mention after the unit's first token */
     for (size_t u = 0; u < ws->unit_count; u++) {
         cx__unit *unit = &ws->units[u];
-        long best = -1;
-        for (size_t m = 0; m < ws->mention_count; m++) {
-            const cx__mention *mn = &ws->mentions[m];
-            if (mn->clause != unit->clause)
-                continue;
-            long d = labs((long)mn->token - (long)unit->first);
-            if (best < 0 || d < best) {
-                best = d;
-                unit->aspect = mn->aspect;
-            }
-        }
+        while (next < ws->mention_count && ws->mentions[next].token <= unit->first)
+            next++;
+        const cx__mention *before = next > 0 ? &ws->mentions[next - 1] : NULL;
+        const cx__mention *after = next < ws->mention_count ? &ws->mentions[next] : NULL;
+        if (before != NULL && before->clause != unit->clause)
+            before = NULL;
+        if (after != NULL && after->clause != unit->clause)
+            after = NULL;
+        if (before != NULL && (after == NULL || unit->first - before->token <= after->token - unit->first))
+            unit->aspect = before->aspect;
+        else if (after != NULL)
+            unit->aspect = after->aspect;
     }
 }
 
 /* ---- contrast -------------------------------------------------------- */
 
 /* "but": what precedes the first one counts x0.5, what follows x1.5.
- * Otherwise "although": its own clause counts x0.5, the rest x1.5. */
-static void weigh_contrast(cx__score_ws *ws)
+ * Otherwise "although": its own clause counts x0.5, the rest x1.5.
+ * Returns the unit that set the weights, or NULL. */
+static const cx__unit *weigh_contrast(cx__score_ws *ws)
 {
     size_t n = ws->unit_count;
     for (size_t u = 0; u < n; u++) {
         if (ws->units[u].flags & CX__LEX_CONTRAST) {
             for (size_t k = 0; k < n; k++)
                 ws->units[k].weight = k < u ? CONTRAST_BEFORE : k > u ? CONTRAST_AFTER : 1.0;
-            return;
+            return &ws->units[u];
         }
     }
     for (size_t u = 0; u < n; u++) {
@@ -288,9 +297,10 @@ static void weigh_contrast(cx__score_ws *ws)
             uint32_t clause = ws->units[u].clause;
             for (size_t k = 0; k < n; k++)
                 ws->units[k].weight = k == u ? 1.0 : ws->units[k].clause == clause ? CONTRAST_BEFORE : CONTRAST_AFTER;
-            return;
+            return &ws->units[u];
         }
     }
+    return NULL;
 }
 
 /* ---- rules ----------------------------------------------------------- */
@@ -302,6 +312,7 @@ typedef struct scorer {
     cx__report *report;
     bool mixed_case;
     int32_t item;  /* evidence index of the unit being scored */
+    const cx__unit *contrast; /* the contrast or concession word that weighs the units, or NULL */
 } scorer;
 
 static uint32_t span_start(const scorer *s, const cx__unit *u)
@@ -436,14 +447,6 @@ static int apply_negation(scorer *s, size_t idx, double *v, uint32_t *rules)
     return CX_OK;
 }
 
-static const cx__unit *contrast_word(const scorer *s)
-{
-    for (size_t u = 0; u < s->ws->unit_count; u++)
-        if (s->ws->units[u].flags & (CX__LEX_CONTRAST | CX__LEX_CONCESSION))
-            return &s->ws->units[u];
-    return NULL;
-}
-
 typedef struct sums {
     double total, positive, negative;
     uint32_t neutral_words;
@@ -472,7 +475,7 @@ static int score_unit(scorer *s, size_t idx, sums *acc)
     if (rc == CX_OK && u->weight != 1.0) {
         double delta = v * (u->weight - 1.0);
         v += delta;
-        rc = modifier(s, contrast_word(s), CX_RULE_CONTRAST, delta, &rules);
+        rc = modifier(s, s->contrast, CX_RULE_CONTRAST, delta, &rules);
     }
     if (rc != CX_OK)
         return rc;
@@ -574,8 +577,8 @@ int cx__sentiment_run(const cx_sentiment *an, cx__score_ws *ws, const char *text
         attribute_aspects(ws);
     if (rc != CX_OK)
         return rc;
-    weigh_contrast(ws);
-    scorer s = { an, t, ws, report, ws->tok.caps_words < ws->tok.cased_words, -1 };
+    const cx__unit *contrast = weigh_contrast(ws);
+    scorer s = { an, t, ws, report, ws->tok.caps_words < ws->tok.cased_words, -1, contrast };
     sums acc = { 0, 0, 0, 0 };
     if (report != NULL)
         report->count = report->aspect_count = 0;

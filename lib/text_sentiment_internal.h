@@ -73,6 +73,8 @@ void cx__score_ws_destroy(cx__score_ws *ws);
 int cx__sentiment_run(const cx_sentiment *an, cx__score_ws *ws, const char *text, size_t len, cx__report *report,
                       cx_sentiment_result *res, const char *what);
 cx_sentiment_label cx__sentiment_label(const cx_sentiment *an, double compound);
+/* Size of each version of cx_sentiment_result, for CX__COPY_VERSIONED. */
+extern const size_t cx__sentiment_result_sizes[CX_SENTIMENT_RESULT_VERSION];
 double cx__compound(double sum, double alpha);
 
 #endif /* CX_TEXT_SENTIMENT_INTERNAL_H */

@@ -543,3 +543,19 @@ int cx__tokenize(cx__tokens *ws, const char *text, size_t len, bool replace, con
         ws->norm[ws->norm_len] = '\0';
     return rc;
 }
+
+int cx__text_check_batch(const char *const *texts, const size_t *lens, size_t n, bool utf8)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (texts[i] == NULL)
+            return cx__error(CX_EINVAL, "texts[%zu] is NULL", i);
+        size_t len = lens ? lens[i] : strlen(texts[i]), bad;
+        if (len > CX_TEXT_MAX_BYTES)
+            return cx__error(CX_ERANGE, "texts[%zu]: text of %zu bytes is longer than the limit of %u bytes", i,
+                             len, CX_TEXT_MAX_BYTES);
+        if (utf8 && !cx__utf8_valid(texts[i], len, &bad))
+            return cx__error(CX_EFORMAT, "texts[%zu]: invalid UTF-8 at byte offset %zu (byte 0x%02X)", i, bad,
+                             (unsigned char)texts[i][bad]);
+    }
+    return CX_OK;
+}

@@ -20,17 +20,12 @@
 
 /* ---- the POSIX rule -------------------------------------------------- */
 
-static bool is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Local seconds since the epoch at which a season boundary falls in year y. */
 static int64_t rule_date_local(const cx__tz_date *d, int64_t y)
 {
     int64_t day;
     if (d->kind == 'J') {
-        day = cx__days_from_civil(y, 1, 1) + d->day - 1 + (is_leap(y) && d->day >= 60);
+        day = cx__days_from_civil(y, 1, 1) + d->day - 1 + (cx__days_in_month(y, 2) == 29 && d->day >= 60);
     } else if (d->kind == 'N') {
         day = cx__days_from_civil(y, 1, 1) + d->day;
     } else {
@@ -74,9 +69,18 @@ static bool rule_in_dst(const cx__tz_rule *r, int64_t at)
     return false;
 }
 
+/* The Gregorian calendar repeats every 400 years, weekdays included
+ * (146097 days = 20871 weeks), and so does a rule's season. */
+#define GREGORIAN_CYCLE_SECONDS (146097LL * SECONDS_PER_DAY)
+
 static int32_t rule_offset(const cx__tz_rule *r, int64_t at, int *is_dst)
 {
-    bool dst = r->has_dst && rule_in_dst(r, at);
+    /* Moved into 1970..2370 first, so that no instant of the int64 range
+     * overflows the civil-date arithmetic below. */
+    int64_t within = at % GREGORIAN_CYCLE_SECONDS;
+    if (within < 0)
+        within += GREGORIAN_CYCLE_SECONDS;
+    bool dst = r->has_dst && rule_in_dst(r, within);
     if (is_dst)
         *is_dst = dst;
     return dst ? r->dst_offset : r->std_offset;

@@ -41,7 +41,10 @@
  * All functions are reentrant: they read their inputs and write only their
  * outputs. A ::cx_lifetime_summary is immutable once built and may be read
  * from several threads at once. Bulk functions check every row before they
- * write any output: on failure the output arrays are left untouched.
+ * write any output: on bad input the output arrays are left untouched.
+ * A valid row whose value cannot be computed in doubles (a horizon too long
+ * or parameters too extreme for it) fails with #CX_ERANGE naming the row;
+ * the output then holds NaN for such rows and is otherwise unspecified.
  */
 #ifndef CX_LIFETIME_H
 #define CX_LIFETIME_H
@@ -241,7 +244,7 @@ typedef struct cx_lifetime_fit_options {
     unsigned int starts;           /**< Starting points, 1..#CX_LIFETIME_STARTS_MAX; default 3. */
     unsigned int max_iterations;   /**< Newton iterations per start, 1..10000; default 100. */
     double tolerance;              /**< Convergence: largest gradient component of the mean log-likelihood per unit weight with respect to the log-parameters, > 0; default 1e-8. */
-    double initial[4];             /**< First starting point in the model's parameter order (r, alpha, a, b / r, alpha, s, beta / p, q, gamma); all 0 (default): automatic. */
+    double initial[4];             /**< First starting point in the model's parameter order (r, alpha, a, b / r, alpha, s, beta / p, q, gamma): all of the model's set (> 0), or all 0 (default): automatic; #CX_EINVAL otherwise. */
 } cx_lifetime_fit_options;
 
 /** Static initialiser for ::cx_lifetime_fit_options with every default. @since 0.2.0 */
@@ -423,7 +426,8 @@ CX_API int cx_lifetime_expected_population(double *out, const cx_lifetime_fit *f
  * @param[in] t the duration, finite and >= 0
  * @param[in] count number of probabilities, at most 100000
  * @return #CX_OK; #CX_ERANGE for a bad `t` or `count`, or when an integral
- *         does not reach its accuracy; #CX_EINVAL; #CX_EVERSION
+ *         does not reach its accuracy (Pareto/NBD; `out` is then
+ *         unspecified); #CX_EINVAL; #CX_EVERSION
  * @since 0.2.0
  */
 CX_API int cx_lifetime_purchase_probabilities(double *out, const cx_lifetime_fit *fit, double t, size_t count);

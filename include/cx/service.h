@@ -335,8 +335,8 @@ typedef struct cx_ticket_metrics {
     uint32_t next_reply_count;      /**< Number of answered next-reply waits. */
     cx_service_time next_reply_total; /**< Sum of next-reply times (NaN with none). */
     cx_service_time next_reply_max; /**< Longest next-reply time (NaN with none). */
-    cx_service_time first_resolution; /**< Clock start to the first solve. */
-    cx_service_time full_resolution;  /**< Clock start to the final solve (resolved tickets). */
+    cx_service_time first_resolution; /**< Clock start to the first solve, when that comes after the clock start. */
+    cx_service_time full_resolution;  /**< Clock start to the final solve (resolved tickets with a solve after the clock start). */
     cx_service_time requester_wait; /**< Time in new, open, on-hold and reopened. */
     cx_service_time agent_wait;     /**< Time in pending. */
     cx_service_time on_hold;        /**< Time in on-hold. */

@@ -504,6 +504,20 @@ static void test_calendar_range_errors(void **state)
     assert_status(cx_calendar_next_change(&out, cal, CX_CALENDAR_MIN_INSTANT - 1), CX_ERANGE);
     size_t v;
     assert_status(cx_calendar_version_at(&v, cal, CX_CALENDAR_MAX_INSTANT + 1), CX_ERANGE);
+    /* The business clock: its differences are business seconds (Monday
+     * 10:00 to 14:00 = 2 h + 1 h), and it is 0 at the range's start. */
+    int64_t c10 = -1, c14 = -1;
+    assert_ok(cx_calendar_business_clock(&c10, cal, at("2026-03-02T10:00:00+01:00")));
+    assert_ok(cx_calendar_business_clock(&c14, cal, at("2026-03-02T14:00:00+01:00")));
+    assert_int_equal(c14 - c10, 3 * H);
+    assert_ok(cx_calendar_business_clock(&c10, cal, CX_CALENDAR_MIN_INSTANT));
+    assert_int_equal(c10, 0);
+    out = 7;
+    assert_status(cx_calendar_business_clock(&out, cal, CX_CALENDAR_MAX_INSTANT + 1), CX_ERANGE);
+    assert_error_mentions("cx_calendar_business_clock: instant 2200-01-01T00:00:01Z is outside the calendar range");
+    assert_int_equal(out, 7);
+    assert_status(cx_calendar_business_clock(NULL, cal, inside), CX_EINVAL);
+    assert_status(cx_calendar_business_clock(&out, NULL, inside), CX_EINVAL);
     assert_status(cx_calendar_business_seconds(NULL, cal, 0, 0), CX_EINVAL);
     assert_status(cx_calendar_business_seconds(&out, NULL, 0, 0), CX_EINVAL);
     assert_status(cx_calendar_is_open(NULL, cal, 0), CX_EINVAL);
@@ -611,6 +625,19 @@ static void test_calendar_json_errors(void **state)
                       "holidays[0]: cx_calendar_builder_add_holiday: day 30 does not exist");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"26-12-25\"]}", CX_EFORMAT,
                       "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    /* Ten characters with the dashes in place are not enough: every other
+     * one must be a digit. */
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"2026-+1-01\"]}", CX_EFORMAT,
+                      "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [\"2026- 1-01\"]}", CX_EFORMAT,
+                      "holidays[0]: expected a date \"YYYY-MM-DD\"");
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"versions\": [{\"from\": \"+026-07-01\", \"week\": {}}]}",
+                      CX_EFORMAT, "versions[0].from: expected a date");
+    /* A partial holiday listed twice is a duplicate like a closed one. */
+    expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": ["
+                      "{\"date\": \"2026-12-24\", \"open\": [[\"09:00\", \"12:00\"]]}, "
+                      "{\"date\": \"2026-12-24\", \"open\": [[\"13:00\", \"14:00\"]]}]}",
+                      CX_EEXISTS, "holidays[1]: 2026-12-24 is already a holiday");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"holidays\": [{\"date\": \"2026-12-24\", \"hours\": []}]}",
                       CX_EFORMAT, "holidays[0]: unknown key \"hours\"");
     expect_json_error("{\"timezone\": \"UTC\", \"week\": {}, \"versions\": [{\"from\": \"2026-07-01\"}, "

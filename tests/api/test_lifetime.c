@@ -696,6 +696,27 @@ static void test_lifetime_fit_json(void **state)
     assert_string_equal(cx_lifetime_model_name(CX_LIFETIME_BGNBD), "bgnbd");
     assert_string_equal(cx_lifetime_model_name(CX_LIFETIME_PARETO_NBD), "pareto_nbd");
     assert_string_equal(cx_lifetime_model_name((cx_lifetime_model)9), "unknown");
+    /* Errors leave the buffer as it was. */
+    cx_buffer kept = CX_BUFFER_INIT;
+    assert_ok(cx_lifetime_fit_json(&kept, &pn));
+    size_t size = kept.size;
+    cx_lifetime_fit bad = pn;
+    bad.model = (cx_lifetime_model)9;
+    assert_status(cx_lifetime_fit_json(&kept, &bad), CX_EINVAL);
+    assert_error_mentions("cx_lifetime_fit_json: unknown model 9");
+    bad = pn;
+    bad.version = CX_LIFETIME_FIT_VERSION + 1;
+    assert_status(cx_lifetime_fit_json(&kept, &bad), CX_EVERSION);
+    assert_int_equal(kept.size, size);
+    cx_buffer newer = CX_BUFFER_INIT;
+    newer.version = CX_BUFFER_VERSION + 1;
+    assert_status(cx_lifetime_fit_json(&newer, &pn), CX_EVERSION);
+    assert_error_mentions("cx_buffer version 2 is not 1");
+    assert_null(newer.data);
+    assert_status(cx_lifetime_fit_json(NULL, &pn), CX_EINVAL);
+    assert_status(cx_lifetime_fit_json(&kept, NULL), CX_EINVAL);
+    assert_int_equal(kept.size, size);
+    cx_buffer_dispose(&kept);
 }
 
 /* ---- struct initialisers ---------------------------------------------------- */
@@ -811,6 +832,18 @@ static void test_lifetime_fit_bad_options(void **state)
     o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
     o.initial[2] = -1;
     expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL, "initial[2] = -1");
+    /* A starting point given in part is a mistake, not "automatic". */
+    o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
+    o.initial[0] = 0.5;
+    o.initial[1] = 10;
+    expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL,
+                     "initial[2] = 0: give all 4 starting parameters of the model, or none");
+    cx_lifetime_spend_fit sf = CX_LIFETIME_SPEND_FIT_INIT, sf_before = sf;
+    assert_status(cx_lifetime_fit_spend(&sf, data.x, data.zbar, NULL, data.n, &o), CX_EINVAL);
+    assert_error_mentions("initial[2] = 0: give all 3 starting parameters of the model, or none");
+    assert_memory_equal(&sf, &sf_before, sizeof sf);
+    o.initial[2] = 20; /* p, q, gamma: initial[3] is not used by Gamma-Gamma */
+    assert_ok(cx_lifetime_fit_spend(&sf, data.x, data.zbar, NULL, data.n, &o));
     o = (cx_lifetime_fit_options)CX_LIFETIME_FIT_OPTIONS_INIT;
     o.version = 0;
     expect_fit_error(CX_LIFETIME_BGNBD, data.x, data.tx, data.T, NULL, data.n, &o, CX_EINVAL, "version is 0");
@@ -904,6 +937,28 @@ static void test_lifetime_prediction_errors(void **state)
     assert_error_mentions("count 100001 exceeds 100000");
     assert_status(cx_lifetime_purchase_probabilities(out, &pub, INFINITY, 3), CX_ERANGE);
     assert_close(out[0], -1, 0);
+    /* All four Pareto/NBD parameters at 1e-8 and t = 1e300: the density of
+     * dying is a spike at 0 that 256 quadrature intervals cannot resolve.
+     * The message keeps the quadrature's reason whole after the name. */
+    cx_lifetime_fit spike = pnbd_published();
+    spike.r = spike.alpha = spike.s = spike.beta = 1e-8;
+    assert_status(cx_lifetime_purchase_probabilities(out, &spike, 1e300, 3), CX_ERANGE);
+    assert_error_mentions("cx_lifetime_purchase_probabilities: integral over [0, 1e+300] did not reach relative "
+                          "accuracy");
+    /* A valid row the model cannot compute: Pareto/NBD with r = s = 100,
+     * alpha = 0.01, beta = 1e6 and x = 0, T = 1 needs 2F1(200, 100; 201; z)
+     * at z = (beta - alpha) / (beta + T), 1 - z ~ 1e-6, which grows like
+     * (1 - z)^(201 - 300) ~ 1e594, beyond a double. The row is named and
+     * holds NaN; the rows before it are computed. */
+    cx_lifetime_fit extreme = pnbd_published();
+    extreme.r = extreme.s = 100;
+    extreme.alpha = 0.01;
+    extreme.beta = 1e6;
+    const double ex[2] = { 1, 0 }, etx[2] = { 5000, 0 }, eT[2] = { 10000, 1 };
+    assert_status(cx_lifetime_p_alive(out, &extreme, 0, ex, etx, eT, 2), CX_ERANGE);
+    assert_error_mentions("cx_lifetime_p_alive: row 1 (x 0, t_x 0, T 1) could not be computed");
+    assert_true(out[0] >= 0 && out[0] <= 1);
+    assert_true(isnan(out[1]));
     double ll = 7;
     bad = pub;
     bad.r = -1;

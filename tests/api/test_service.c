@@ -251,6 +251,46 @@ static void test_service_counts_per_ticket(void **state)
     cx_service_free(svc);
 }
 
+static void test_service_solved_before_clock_start(void **state)
+{
+    (void)state;
+    /* clock_start=first_customer_message: an agent writes at 0:01 and solves
+     * at 0:02; the customer's first message, the clock start S, comes at
+     * 0:10 and the ticket stays solved. By hand: no resolution comes after
+     * S, so both resolution times are undefined (NaN, not 120 - 600 =
+     * -480); the ticket still counts as resolved with one reply before
+     * its solve. */
+    cx_service *svc = new_service(NULL, "clock_start=first_customer_message", NULL);
+    cx_ticket_event t[] = {
+        ev(T0, CX_EVENT_CREATED, CX_STATUS_OPEN, 0),
+        ev(T0 + 60, CX_EVENT_MESSAGE, CX_AUTHOR_AGENT, 0),
+        ev(T0 + 120, CX_EVENT_STATUS, CX_STATUS_SOLVED, 0),
+        ev(T0 + 600, CX_EVENT_MESSAGE, CX_AUTHOR_CUSTOMER, 0),
+    };
+    cx_ticket_metrics m = CX_TICKET_METRICS_INIT;
+    assert_ok(cx_service_measure(&m, svc, t, 4, CX_PRIORITY_NORMAL));
+    assert_int_equal(m.resolved, 1);
+    assert_int_equal(m.clock_start, T0 + 600);
+    assert_true(isnan(m.first_resolution.calendar));
+    assert_true(isnan(m.full_resolution.calendar));
+    assert_int_equal(m.fcr_first_reply, 1);
+    assert_ok(cx_service_add_ticket(svc, t, 4, CX_PRIORITY_NORMAL, NULL));
+    assert_int_equal(result_count(svc, CX_SERVICE_FULL_RESOLUTION, CX_TIME_CALENDAR), 0);
+    assert_int_equal(result_count(svc, CX_SERVICE_REPLIES, CX_TIME_CALENDAR), 1);
+    /* Reopened and solved again after S: full resolution from S to that
+     * solve, 0:10 to 0:40 = 1800; the first resolution (0:02) still
+     * precedes S. */
+    cx_ticket_event again[] = {
+        t[0], t[1], t[2], t[3],
+        ev(T0 + 900, CX_EVENT_STATUS, CX_STATUS_REOPENED, 0),
+        ev(T0 + 2400, CX_EVENT_STATUS, CX_STATUS_SOLVED, 0),
+    };
+    assert_ok(cx_service_measure(&m, svc, again, 6, CX_PRIORITY_NORMAL));
+    assert_close(m.full_resolution.calendar, 1800, 0);
+    assert_true(isnan(m.first_resolution.calendar));
+    cx_service_free(svc);
+}
+
 /* ---- bad timelines ---------------------------------------------------------------------- */
 
 static void test_service_bad_timelines(void **state)
@@ -618,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_service_metric_names),
         cmocka_unit_test(test_service_calendar_time_only),
         cmocka_unit_test(test_service_counts_per_ticket),
+        cmocka_unit_test(test_service_solved_before_clock_start),
         cmocka_unit_test(test_service_bad_timelines),
         cmocka_unit_test(test_service_batch_all_or_nothing),
         cmocka_unit_test(test_service_batch_equals_single_and_merge),

@@ -249,7 +249,20 @@ static void test_text_keywords_errors(void **state)
     const char *texts[] = { "late again", "bad \xFF" };
     assert_status(cx_keywords_add_many(kw, CX_KEYWORDS_A, texts, NULL, 2), CX_EFORMAT);
     assert_error_mentions("texts[1]: invalid UTF-8 at byte offset 4");
-    assert_status(cx_keywords_get(&k, kw, 0), CX_ESTATE);
+    /* ... its ranking included: still valid and the same */
+    cx_keyword same = CX_KEYWORD_INIT;
+    assert_ok(cx_keywords_get(&same, kw, 0));
+    assert_string_equal(same.term, "parcel");
+    assert_int_equal(same.count_a, 1);
+    assert_close(same.z, k.z, 0);
+    /* so does an overlong text, after texts that add new terms: none is
+     * counted, in any group */
+    const char *long_texts[] = { "brand new words here", "x" };
+    size_t long_lens[] = { 20, (size_t)CX_TEXT_MAX_BYTES + 1 };
+    assert_status(cx_keywords_add_many(kw, CX_KEYWORDS_A, long_texts, long_lens, 2), CX_ERANGE);
+    assert_error_mentions("texts[1]: text of");
+    assert_ok(cx_keywords_get(&same, kw, 0));
+    assert_string_equal(same.term, "parcel");
     assert_ok(cx_keywords_rank(&n, kw));
     assert_int_equal(n, 1);
     assert_ok(cx_keywords_get(&k, kw, 0));

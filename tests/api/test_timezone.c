@@ -277,6 +277,39 @@ static void test_timezone_footer_rules(void **state)
     cx_timezone_free(tz);
 }
 
+static void test_timezone_rule_far_instants(void **state)
+{
+    (void)state;
+    /* The Gregorian calendar repeats every 400 years, weekdays included
+     * (146097 days = 20871 weeks), so a rule puts an instant and the same
+     * instant 400 k years later in the same season. 400 years are
+     * 146097 * 86400 = 12622780800 s; 730000000 cycles from 2026 still fit
+     * in an int64 (2026-07-01 + 9.2146e18 s < 2^63). */
+    const int64_t cycle = 12622780800LL, k = 730000000LL;
+    cx_timezone *tz = rule_zone("EST5EDT,M3.2.0,M11.1.0", -18000);
+    int32_t o = 0;
+    int d = -1;
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, at("2026-07-01T00:00:00Z") + k * cycle));
+    assert_int_equal(o, -14400);
+    assert_int_equal(d, 1);
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, at("2026-01-01T00:00:00Z") - k * cycle));
+    assert_int_equal(o, -18000);
+    assert_int_equal(d, 0);
+    /* 2026-03-08T06:59:59Z is the last second of standard time (see
+     * test_timezone_footer_rules); 400 k years on, too. */
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, at("2026-03-08T06:59:59Z") + k * cycle));
+    assert_int_equal(o, -18000);
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, at("2026-03-08T07:00:00Z") + k * cycle));
+    assert_int_equal(o, -14400);
+    /* The ends of the int64 range are instants like any other (no
+     * overflow; either offset of the rule is possible there). */
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, INT64_MAX));
+    assert_true(o == -18000 || o == -14400);
+    assert_ok(cx_timezone_offset_at(&o, &d, tz, INT64_MIN));
+    assert_true(o == -18000 || o == -14400);
+    cx_timezone_free(tz);
+}
+
 static void test_timezone_fixed(void **state)
 {
     (void)state;
@@ -558,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_timezone_explicit_directory),
         cmocka_unit_test(test_timezone_tzif_v1_and_v2),
         cmocka_unit_test(test_timezone_footer_rules),
+        cmocka_unit_test(test_timezone_rule_far_instants),
         cmocka_unit_test(test_timezone_fixed),
         cmocka_unit_test(test_timezone_bad_names),
         cmocka_unit_test(test_timezone_bad_tzif),

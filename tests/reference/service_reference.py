@@ -232,7 +232,10 @@ def measure(spec, d, cal_spec, sla, as_of):
     resolutions = [e for e in ev if resolving(ticket, e)]
     first_res = resolutions[0] if resolutions else None
     out["first_resolution"] = pair(clocks, start.t, first_res.t) if first_res and first_res.index > s_index else None
-    out["full_resolution"] = pair(clocks, start.t, resolutions[-1].t) if out["resolved"] else None
+    # A ticket solved before its clock start and not since has no resolution time.
+    last_res = resolutions[-1] if resolutions else None
+    out["full_resolution"] = (pair(clocks, start.t, last_res.t) if out["resolved"] and last_res.index > s_index
+                              else None)
 
     full = Calendar(cal_spec)  # status sums are multi-event: each period with the schedule of its time
 
@@ -286,7 +289,7 @@ def sla_outcomes(ticket, spec, d, sla, cal, s_index, cycle_starts, waits, resolu
             nr.timers.append((a.t, b.t if b is not None else None))
     # Resolution: one clock from the clock start, paused while solved, stopped when resolved at the end.
     res = Sla(targets["resolution"])
-    res.timers.append((ev[s_index].t, resolutions[-1].t if out["resolved"] else None))
+    res.timers.append((ev[s_index].t, max(ev[s_index].t, resolutions[-1].t) if out["resolved"] else None))
     return {"sla_first_reply": fr.outcome(clock, end), "sla_next_reply": nr.outcome(clock, end),
             "sla_resolution": res.outcome(clock, end)}
 
@@ -308,7 +311,7 @@ def aggregate(results):
     firsts = [v[1] for r in live for v in r["_first_replies"]]
     if firsts:
         agg["first_reply_business_median"] = statistics.median(firsts)
-    fulls = [r["full_resolution"][0] for r in resolved]
+    fulls = [r["full_resolution"][0] for r in resolved if r["full_resolution"] is not None]
     if fulls:
         agg["full_resolution_calendar_median"] = statistics.median(fulls)
     for key in ("one_touch", "fcr_no_follow_up", "fcr_first_reply"):
