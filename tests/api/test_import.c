@@ -153,6 +153,24 @@ static void test_import_csv_rfc4180(void **state)
     cx_store_close(s);
 }
 
+/* A last line ended by a lone CR (a CR LF file cut before its final LF):
+ * the CR ends the record, in an unquoted and in a quoted last field. */
+static void test_import_csv_final_cr(void **state)
+{
+    (void)state;
+    cx_store *s = memory_store();
+    cx_import_result r = CX_IMPORT_RESULT_INIT;
+    assert_ok(import_text(s, "events.csv", "customer_id,touchpoint,timestamp\r\nc1,home,2025-01-01T00:00:00Z\r",
+                          NULL, &r));
+    assert_ok(import_text(s, "events.csv", "customer_id,timestamp,touchpoint\r\nc2,2025-01-01T00:00:00Z,\"cart\"\r",
+                          NULL, &r));
+    rows ev = events_of(s);
+    assert_int_equal(ev.n, 2);
+    assert_true(ev.t[0] == T2025);
+    assert_string_equal(ev.b[1], "cart");
+    cx_store_close(s);
+}
+
 static void test_import_timestamps(void **state)
 {
     (void)state;
@@ -718,6 +736,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_csv_rfc4180),
+        cmocka_unit_test(test_import_csv_final_cr),
         cmocka_unit_test(test_import_timestamps),
         cmocka_unit_test(test_import_local_times),
         cmocka_unit_test(test_import_errors_name_the_place),
