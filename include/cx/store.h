@@ -850,8 +850,9 @@ CX_API int cx_import_result_init(cx_import_result *result, unsigned int version)
  * facts already stored are skipped, entities rewritten with the same values.
  *
  * Columns are matched by name to the fields of docs/data-format.md (after
- * `column_map`); unknown columns are ignored; a missing required column is
- * an error before any row is read.
+ * `column_map`); unknown columns are ignored; a missing required column,
+ * or a CSV header without a column the map names, is an error before any
+ * row is read.
  *
  * @param[in,out] out what was done, or NULL; `out->version` set by the caller
  * @param[in,out] s the store (not read-only)

@@ -425,6 +425,11 @@ static void test_import_column_map(void **state)
     assert_status(import_text(s, "events.csv", "customer_id,touchpoint,customer_id,timestamp\na,b,c,0\n", &o, NULL),
                   CX_EFORMAT);
     assert_error_mentions("columns 1 and 3 are both named \"customer_id\"");
+    /* A mapped column the header lacks is a mistake, even for an optional
+     * field: its values would silently be dropped. */
+    o.column_map = "customer_id=user,touchpoint=where,timestamp=ts,value=amount";
+    assert_status(import_text(s, "events.csv", csv, &o, NULL), CX_EFORMAT);
+    assert_error_mentions("events.csv:1: the column \"amount\" mapped to value is missing (columns: user, where, ts, extra)");
     assert_int_equal(count(s, CX_STORE_EVENTS), 1);
     cx_store_close(s);
 }
