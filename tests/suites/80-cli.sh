@@ -64,6 +64,19 @@ says "$work/err" "unknown option --frobnicate" "unknown option named"
 expect 2 "cx import without files: exit 2" "$CX" import -s "$work/x.db"
 expect 2 "bad option value: exit 2" "$CX" report --period fortnight
 expect 2 "cx without a command: exit 2" "$CX"
+# Dates and offsets on the command line are read whole and exactly.
+expect 2 "--from a day that does not exist: exit 2" "$CX" report -s "$work/x.db" --from 2025-02-30
+expect 2 "--from with text after the offset: exit 2" "$CX" report -s "$work/x.db" --from 2025-01-01T00:00:00+01:00x
+printf 'customer_id,touchpoint,timestamp\nc1,home,2025-01-01T08:29:00Z\nc1,cart,2025-01-01T08:31:00Z\n' >"$work/ev.csv"
+expect 0 "--from with an offset +hhmm" "$CX" journey --json --from 2025-01-01T10:00:00+0130 "$work/ev.csv"
+says "$work/out" '"events": 1' "--from 10:00+0130 is 08:30Z: one of the two events"
+printf 'customer_id,touchpoint,timestamp\nc1,home,2025-01-01T10:00:00\n' >"$work/events.csv"
+expect 2 "--local-offset with text after it: exit 2" "$CX" import -s "$work/x.db" --local-offset +05:30x "$work/events.csv"
+says "$work/err" "--local-offset +05:30x is not an offset" "the bad offset is named"
+expect 0 "--local-offset +0530" "$CX" import -q -s "$work/local.db" --local-offset +0530 "$work/events.csv"
+# 2025-01-01T10:00 at +05:30 is 04:30Z: 1735689600000 (2025-01-01T00:00Z) + 4.5 x 3600000 ms
+[ "$(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")" = 1735705800000 ] &&
+    ok "--local-offset +0530 shifts by 5 h 30 min" || bad "--local-offset +0530: $(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")"
 
 # ---- cx metric (DESIGN.md contract) against Python -----------------------------------
 metric_check() { # metric_check KIND NUMBERS [OPTIONS...]

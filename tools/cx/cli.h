@@ -62,7 +62,9 @@ bool cli_parse_double(const char *s, double *out);
 bool cli_parse_u64(const char *s, uint64_t *out);
 /* A confidence level in (0, 1), or a percentage in (1, 100). */
 bool cli_parse_confidence(const char *s, double *out);
-/* ISO 8601 date or date-time (UTC unless zoned) to ms. */
+/* ISO 8601 date (its midnight, UTC) or date-time (UTC unless it has Z or an
+ * offset: +hh:mm, +hhmm, +hh) to ms; false for anything else, including
+ * days that do not exist and text after the time. */
 bool cli_parse_time(const char *s, int64_t *out);
 /* Seconds, optionally negative and with a unit: "90", "90s", "30m", "1.5h",
  * "2d" (whole seconds after the unit is applied). */
