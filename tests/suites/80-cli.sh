@@ -78,6 +78,20 @@ expect 0 "--local-offset +0530" "$CX" import -q -s "$work/local.db" --local-offs
 [ "$(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")" = 1735705800000 ] &&
     ok "--local-offset +0530 shifts by 5 h 30 min" || bad "--local-offset +0530: $(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")"
 
+# ---- scripts/lib.sh: the package check of scripts/demo and scripts/test -----------------
+run bash -c '. "$1/scripts/lib.sh"; cx_missing_packages' _ "$CX_ROOT"
+if grep -q '^$' "$work/out"; then bad "cx_missing_packages lists an empty package name"; else ok "cx_missing_packages lists only names"; fi
+if [ ! -s "$work/out" ]; then
+    # Everything installed: nothing to do, and no root needed for it.
+    cp "$CX_ROOT/scripts/lib.sh" "$CX_ROOT/scripts/packages.txt" "$work/" && mkdir -p "$work/scripts" &&
+        mv "$work/lib.sh" "$work/packages.txt" "$work/scripts/" && chmod -R a+rX "$work/scripts" && chmod 0755 "$work"
+    as_nobody=()
+    [ "$(id -u)" -eq 0 ] && as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+    run "${as_nobody[@]}" bash -c '. "$1/scripts/lib.sh"; cx_install_packages' _ "$work"
+    [ "$code" -eq 0 ] && ok "cx_install_packages: nothing missing, nothing asked of a user who is not root" ||
+        bad "cx_install_packages fails with every package installed"
+fi
+
 # ---- cx metric (DESIGN.md contract) against Python -----------------------------------
 metric_check() { # metric_check KIND NUMBERS [OPTIONS...]
     local kind=$1 numbers=$2
