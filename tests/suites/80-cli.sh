@@ -199,6 +199,20 @@ run "$PY" "$CX_ROOT/tests/cli/check_html.py" "$work/report.html" "$work/report.p
 cat "$work/out"
 [ "$code" -eq 0 ] && ok "HTML report: Chromium, no console errors, SVG charts, screenshot not blank" ||
     bad "HTML report checks in Chromium"
+# Red is the bad side: the detractors' terms in the keyword chart, the
+# negative NPS of a touchpoint; promoters' terms and positive NPS are blue.
+"$PY" - "$work/report.html" <<'PY' && ok "HTML charts draw the bad side red" || bad "HTML chart colours"
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+def bars(section):
+    html = re.search(r'<section id="%s">(.*?)</section>' % section, page, re.S).group(1)
+    chart = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    return [(float(v), c == " neg") for c, v in re.findall(r'<rect class="bar( neg)?"[^>]*><title>[^<]*: (-?[0-9.]+)', chart)]
+kw = bars("keywords")  # z > 0: detractors' terms
+tp = bars("touchpoints")  # NPS by touchpoint
+ok = kw and tp and all(red == (z > 0) for z, red in kw) and all(red == (v < 0) for v, red in tp)
+sys.exit(0 if ok else "keywords %s touchpoints %s" % (kw[:3], tp[:3]))
+PY
 run "$PY" "$CX_ROOT/tests/cli/check_html.py" --self-test "$work"
 [ "$code" -eq 0 ] && ok "the Chromium checks fail a broken page" || bad "Chromium self-test: $(tail -n 1 "$work/out")"
 expect 4 "cx report --html /dev/full: exit 4" "$CX" report -s "$store" -q --html /dev/full

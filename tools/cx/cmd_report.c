@@ -183,7 +183,7 @@ static const char page_css[] =
     "h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #4e79a7}"
     "nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0 1rem}"
     "th,td{padding:.2rem .7rem;border-bottom:1px solid #e3e3e3;text-align:left}td.num{text-align:right;"
-    "font-variant-numeric:tabular-nums}.cards{display:flex;flex-wrap:wrap;gap:.6rem}.card{border:1px solid #ddd;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}.cards{display:flex;flex-wrap:wrap;gap:.6rem}.card{border:1px solid #ddd;"
     "border-radius:6px;padding:.4rem .8rem;min-width:7rem}.card b{display:block;font-size:1.3rem}"
     ".card span{color:#666;font-size:.85rem}footer{margin-top:3rem;color:#777;font-size:.85rem}";
 

@@ -314,13 +314,13 @@ static void html_terms(FILE *out, const keywords *k)
             const cx_keyword *t = &k->top[g][i];
             snprintf(notes[m], sizeof notes[m], "%llu / %llu", (unsigned long long)t->count_a,
                      (unsigned long long)t->count_b);
-            bars[m] = (svg_bar){ t->term, notes[m], t->z, NAN, NAN };
+            bars[m] = (svg_bar){ t->term, notes[m], t->z, NAN, NAN, true }; /* detractors' terms in red */
             m++;
             lo = fmin(lo, t->z);
             hi = fmax(hi, t->z);
         }
     if (m > 0)
-        svg_hbars(out, "Terms of detractors (z > 0) and promoters (z < 0); detractors / promoters using them", bars, m,
+        svg_hbars(out, "Terms of detractors (z > 0, red) and promoters (z < 0, blue); detractors / promoters using them", bars, m,
                   lo, hi, "");
     char a[32], b[32];
     cli_format_count(k->detractors, a, sizeof a);
@@ -361,7 +361,7 @@ static void html_sentiment(FILE *out, const report_ctx *ctx, const keywords *k, 
         if (has_neg && bars != NULL && notes != NULL) {
             cli_format_count(neg.count, count, sizeof count);
             snprintf(notes[m], sizeof notes[m], "n=%s", count);
-            bars[m] = (svg_bar){ e->key, notes[m], neg.value, neg.ci_low, neg.ci_high };
+            bars[m] = (svg_bar){ e->key, notes[m], neg.value, neg.ci_low, neg.ci_high, false };
             m++;
         }
     }

@@ -112,7 +112,7 @@ static void html(const report_ctx *ctx, const void *state, FILE *out)
     }
     svg_bar bars[LISTED];
     for (size_t i = 0; i < l->n_top && i < LISTED; i++)
-        bars[i] = (svg_bar){ l->top[i].id, main_reason(l->top[i].why), 100 * l->top[i].score, NAN, NAN };
+        bars[i] = (svg_bar){ l->top[i].id, main_reason(l->top[i].why), 100 * l->top[i].score, NAN, NAN, false };
     svg_hbars(out, "Churn-risk score x 100 of the customers most at risk, with the largest reason", bars,
               l->n_top < LISTED ? l->n_top : LISTED, 0, 100, "");
     char when[16], scored[32];
