@@ -16,32 +16,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok $1"; }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    [ -s "$work/err" ] && sed 's/^/    /' "$work/err" | tail -n 8
-    return 0
-}
-# run CMD...: runs with stdout in $work/out and stderr in $work/err; sets $code.
-run() {
-    "$@" >"$work/out" 2>"$work/err"
-    code=$?
-}
-# expect CODE NAME CMD...: the command exits with CODE.
-expect() {
-    local want=$1 name=$2
-    shift 2
-    run "$@"
-    if [ "$code" -eq "$want" ]; then ok "$name"; else bad "$name (exit $code, expected $want)"; fi
-}
-# says FILE FRAGMENT NAME: FILE contains FRAGMENT.
-says() {
-    if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: \"$2\" not in $(basename "$1"): $(head -c 300 "$1")"; fi
-}
+. "$(dirname "$0")/cli-lib.bash"
 
 if [ ! -x "$CX" ]; then
     echo "cx was not built ($CX)"
@@ -138,13 +113,7 @@ expect 2 "cx metric: unknown metric: exit 2" bash -c "echo 1 | '$CX' metric happ
 
 # ---- the sample data set -------------------------------------------------------------
 sample=$CX_BUILD/sample
-stamp=$(sha256sum "$CX_ROOT/examples/data/generate.py" | cut -c1-16)
-if [ "$(cat "$sample/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    run "$PY" "$CX_ROOT/examples/data/generate.py" --out "$sample"
-    if [ "$code" -eq 0 ]; then echo "$stamp" >"$sample/.stamp"; ok "sample generated: $(cat "$work/out")"; else bad "sample generator"; fi
-else
-    ok "sample reused ($sample)"
-fi
+cli_sample && ok "sample ready ($sample)" || bad "sample generator"
 "$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g1" >/dev/null &&
     "$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g2" >/dev/null &&
     diff -r "$work/g1" "$work/g2" >/dev/null && ok "the generator is deterministic (same seed, same bytes)" ||
