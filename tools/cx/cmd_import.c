@@ -186,8 +186,6 @@ static int parse_args(int argc, char **argv, import_args *ia)
 typedef struct progress_state {
     bool draw;
     double started;
-    int last_percent;
-    uint64_t last_rows;
 } progress_state;
 
 static double now_seconds(void)
@@ -299,7 +297,7 @@ static int import_one(cx_store *s, import_args *ia, const char *file)
             return cli_fail(CX_EXIT_FAILURE, "import", "out of memory");
         o.reject_path = reject;
     }
-    progress_state ps = { !ia->quiet && !ia->json && cli_stderr_is_tty(), now_seconds(), -1, 0 };
+    progress_state ps = { !ia->quiet && !ia->json && cli_stderr_is_tty(), now_seconds() };
     o.progress = on_progress;
     o.payload = &ps;
     cx_import_result r = CX_IMPORT_RESULT_INIT;
