@@ -186,6 +186,16 @@ run "$PY" "$CX_ROOT/tests/cli/check_html.py" --self-test "$work"
 [ "$code" -eq 0 ] && ok "the Chromium checks fail a broken page" || bad "Chromium self-test: $(tail -n 1 "$work/out")"
 expect 4 "cx report --html /dev/full: exit 4" "$CX" report -s "$store" -q --html /dev/full
 says "$work/err" "No space left on device" "a full output device is named"
+# Every command's output to a full device fails with exit 4, not silently.
+cp "$sample/touchpoints.csv" "$work/touchpoints.csv"
+for cmd in "metric nps" "sentiment" "calendar --calendar $CX_ROOT/examples/data/calendar.json 2025-03-07T16:00:00+01:00 2025-03-10T10:00:00+01:00" \
+           "import -s $work/full-out.db $work/touchpoints.csv" "report -s $store" "journey -s $store" "risk -s $store" \
+           "service -s $store" "lifetime -s $store"; do
+    # shellcheck disable=SC2086
+    run bash -c 'echo 9 | "$0" "$@" >/dev/full' "$CX" $cmd
+    [ "$code" -eq 4 ] && grep -q "writing to standard output failed: No space left on device" "$work/err" &&
+        ok "cx ${cmd%% *} >/dev/full: exit 4, named" || bad "cx ${cmd%% *} >/dev/full: exit $code"
+done
 
 # ---- bad input, exit codes ------------------------------------------------------------------
 mkdir -p "$work/in"

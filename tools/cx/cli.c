@@ -47,6 +47,13 @@ int cli_fail_status(const char *command, int status)
     return cli_fail(cli_exit_code(status), command, "%s", cx_last_error());
 }
 
+int cli_finish_stdout(const char *command, int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_fail(CX_EXIT_IO, command, "writing to standard output failed: %s", strerror(errno));
+    return rc;
+}
+
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;

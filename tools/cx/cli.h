@@ -31,6 +31,10 @@ int cli_exit_code(int status);
 int cli_fail(int code, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prints cx_last_error() for a failed libcx call; returns its exit code. */
 int cli_fail_status(const char *command, int status);
+/* Flushes standard output; when that fails (a full disk, a closed pipe)
+ * prints "cx <command>: writing to standard output failed: <reason>" and
+ * returns 4, else returns `rc`. The last step of every command. */
+int cli_finish_stdout(const char *command, int rc);
 /* Prints "cx <command>: <message>; see cx <command> --help", returns 2. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

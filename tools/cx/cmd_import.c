@@ -338,5 +338,5 @@ int cx_cmd_import(int argc, char **argv)
         rc = import_one(s, &ia, ia.a.operands[i]);
     cx_store_close(s);
     cli_args_free(&ia.a);
-    return rc;
+    return rc == CX_EXIT_OK ? cli_finish_stdout("import", rc) : rc;
 }

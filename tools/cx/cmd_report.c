@@ -245,13 +245,6 @@ static int collect_all(const report_ctx *ctx, void **states)
     return CX_EXIT_OK;
 }
 
-static int flush_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout))
-        return cli_fail(CX_EXIT_IO, "report", "writing to standard output failed: %s", strerror(errno));
-    return CX_EXIT_OK;
-}
-
 int cx_cmd_report(int argc, char **argv)
 {
     report_args ra;
@@ -280,7 +273,7 @@ int cx_cmd_report(int argc, char **argv)
     else if (rc == CX_EXIT_OK && !ra.quiet)
         print_text(&ra.ctx, states, stdout);
     if (rc == CX_EXIT_OK)
-        rc = flush_stdout();
+        rc = cli_finish_stdout("report", rc);
     if (rc == CX_EXIT_OK && ra.html != NULL)
         rc = save_html(ra.html, &ra.ctx, states);
     for (size_t i = 0; i < N_SECTIONS; i++)

@@ -160,8 +160,8 @@ static int run(const risk_args *ra)
     else
         print_text(&l);
     risk_list_free(&l);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "risk", "writing to standard output failed");
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("risk", rc);
     return rc;
 }
 
