@@ -47,9 +47,9 @@ static void text(const report_ctx *ctx, const void *state, FILE *out)
     cli_format_count(l->scored, scored, sizeof scored);
     fprintf(out, "  as of %s, %s customers scored 0..1 (mean %.3f); churned customers left out\n", when, scored,
             l->mean_score);
-    for (size_t i = 0; i < l->n_top; i++) {
-        char reasons[512];
-        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 3);
+    for (size_t i = 0; i < l->n_top; i++) { /* one reason a line, under the first */
+        char reasons[1024];
+        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 3, "\n                         ");
         fprintf(out, "  %2zu %-12.12s %5.3f  %s\n", i + 1, l->top[i].id, l->top[i].score, reasons);
     }
 }
