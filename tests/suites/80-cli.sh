@@ -182,6 +182,19 @@ tp = bars("touchpoints")  # NPS by touchpoint
 ok = kw and tp and all(red == (z > 0) for z, red in kw) and all(red == (v < 0) for v, red in tp)
 sys.exit(0 if ok else "keywords %s touchpoints %s" % (kw[:3], tp[:3]))
 PY
+# The keyword table (issue 9): each listed term of both groups in a table
+# cell, with its z and counts as in the JSON report.
+"$PY" - "$work/report.html" "$work/report.json" <<'PY' && ok "HTML keyword table" || bad "HTML keyword table"
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+section = re.search(r'<section id="keywords">(.*?)</section>', page, re.S).group(1)
+tables = [t for t in re.findall(r"<table>.*?</table>", section, re.S) if "detractors write" in t]
+kw = json.load(open(sys.argv[2]))["sections"]["keywords"]
+rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", tables[0])] if tables else []
+want = [t["term"] for t in kw["detractor_terms"]] + [t["term"] for t in kw["promoter_terms"]]
+got = [c for r in rows for c in r]
+sys.exit(0 if want and all(t in got for t in want) else "terms %s, cells %s" % (want[:4], got[:8]))
+PY
 run "$PY" "$CX_ROOT/tests/cli/check_html.py" --self-test "$work"
 [ "$code" -eq 0 ] && ok "the Chromium checks fail a broken page" || bad "Chromium self-test: $(tail -n 1 "$work/out")"
 expect 4 "cx report --html /dev/full: exit 4" "$CX" report -s "$store" -q --html /dev/full
