@@ -4,9 +4,9 @@
  * CSV follows RFC 4180: fields separated by a delimiter, records by CR LF or
  * LF; a field in double quotes may hold delimiters, quotes (doubled) and
  * line breaks. A UTF-8 byte-order mark at the start is skipped; blank lines
- * are skipped. Beyond the RFC, like Python's csv module, a quote inside an
- * unquoted field is kept as data; any other byte after a closing quote is
- * an error.
+ * are skipped; a CR at the very end of the input ends the last record.
+ * Beyond the RFC, like Python's csv module, a quote inside an unquoted field
+ * is kept as data; any other byte after a closing quote is an error.
  *
  * A record is first scanned for its boundaries; if the buffer ends inside
  * it, more input is read and the scan restarts, so a record is unescaped
@@ -235,8 +235,13 @@ static scan_result after_quote(cx__csv *r, scan *sc, size_t p, int *what)
         *what = 2;
         return SCAN_DONE;
     }
-    if (b[p] == '\r' && p + 1 == src->len && !src->eof)
-        return SCAN_MORE;
+    if (b[p] == '\r' && p + 1 == src->len) {
+        if (!src->eof)
+            return SCAN_MORE;
+        sc->end = p + 1; /* a lone CR ends the last record */
+        *what = 2;
+        return SCAN_DONE;
+    }
     return scan_error(r, p, sc->count, "unexpected character after a closing quote (quotes inside a field are doubled: \"\")");
 }
 
@@ -264,8 +269,8 @@ static scan_result scan_record(cx__csv *r, scan *sc)
         if (q == src->len && !src->eof)
             return SCAN_MORE;
         size_t end = q;
-        if (q < src->len && b[q] == '\n' && end > p && b[end - 1] == '\r')
-            end--;
+        if (end > p && b[end - 1] == '\r' && (q < src->len ? b[q] == '\n' : src->eof))
+            end--; /* CR LF, or a lone CR ending the input */
         if ((res = add_span(sc, p, end, false, false)) != SCAN_DONE)
             return res;
         if (q < src->len && b[q] == d) {

@@ -564,13 +564,15 @@ static int check_store(cx_store *s, const char *func)
     return CX_OK;
 }
 
+/* Writes only the fields of the caller's version of cx_import_result. */
 static void copy_result(cx_import_result *out, const cx_import_result *r)
 {
+    static const size_t sizes[CX_IMPORT_RESULT_VERSION] = { sizeof(cx_import_result) };
     if (out == NULL)
         return;
-    unsigned int version = out->version;
-    *out = *r;
-    out->version = version;
+    cx_import_result copy = *r;
+    copy.version = out->version;
+    CX__COPY_VERSIONED(out, &copy, sizes);
 }
 
 /* Runs a job on an initialised source; the source is destroyed. */

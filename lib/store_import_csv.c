@@ -57,9 +57,11 @@ static int list_columns(const csv_state *st, char *buf, size_t cap)
     return CX_OK;
 }
 
-/* Finds the column of every field; a required one must be there. */
+/* Finds the column of every field; a required one must be there, and so
+ * must one named in the column map (a typo there would drop its values). */
 static int map_columns(cx__import_job *job, const csv_state *st)
 {
+    char columns[200];
     for (size_t f = 0; f < job->t->n_fields; f++) {
         job->column_of[f] = -1;
         for (size_t c = 0; c < st->n_header; c++) {
@@ -70,8 +72,12 @@ static int map_columns(cx__import_job *job, const csv_state *st)
                                  job->column_of[f] + 1, c + 1, st->header[c]);
             job->column_of[f] = (int)c;
         }
+        if (job->column_of[f] < 0 && strcmp(job->columns[f], job->t->fields[f].name) != 0) {
+            list_columns(st, columns, sizeof columns);
+            return cx__error(CX_EFORMAT, "%s:1: the column \"%s\" mapped to %s is missing (columns: %s)", job->name,
+                             job->columns[f], job->t->fields[f].name, columns);
+        }
         if (job->column_of[f] < 0 && job->t->fields[f].required) {
-            char columns[200];
             list_columns(st, columns, sizeof columns);
             return cx__error(CX_EFORMAT,
                              "%s:1: the %s column \"%s\" is missing (columns: %s); map another column to it "

@@ -255,21 +255,25 @@ static int run_walk(const walk *w)
     int rc = prepare_read(&plan);
     if (rc != CX_OK)
         return rc;
-    unsigned char row[sizeof(cx_store_comment) > sizeof(cx_store_answer) ? sizeof(cx_store_comment)
-                                                                             : sizeof(cx_store_answer)];
-    _Static_assert(sizeof(cx_store_ticket) <= sizeof row && sizeof(cx_store_event) <= sizeof row,
-                   "row buffer too small");
+    /* Any row struct, aligned for its pointers, times and doubles. */
+    union {
+        cx_store_customer customer;
+        cx_store_touchpoint touchpoint;
+        cx_store_event event;
+        cx_store_answer answer;
+        cx_store_comment comment;
+    } row;
     int step;
     while ((step = sqlite3_step(plan.st)) == SQLITE_ROW) {
-        memset(row, 0, sizeof row);
-        decode_row(plan.t, plan.st, 0, row);
+        memset(&row, 0, sizeof row);
+        decode_row(plan.t, plan.st, 0, &row);
         if (w->channels != NULL) {
             const cx__store_field *tp = &plan.t->fields[plan.t->touchpoint_field];
             const cx__store_field *ch = &plan.t->fields[plan.t->touchpoint_field + 1];
-            complete_channel(w->channels, *(const char **)(void *)FIELD_PTR(row, tp),
-                             (const char **)(void *)FIELD_PTR(row, ch));
+            complete_channel(w->channels, *(const char **)(void *)FIELD_PTR(&row, tp),
+                             (const char **)(void *)FIELD_PTR(&row, ch));
         }
-        if ((rc = call_back(w, row)) != CX_OK)
+        if ((rc = call_back(w, &row)) != CX_OK)
             break;
     }
     if (rc == CX_OK && step != SQLITE_DONE)

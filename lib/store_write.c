@@ -145,6 +145,16 @@ static void hash_bytes(content_hash *h, const void *data, size_t n)
     }
 }
 
+/* The n low bytes of v, least significant first, whatever the host's
+ * byte order: keys are stored and must be the same on every machine. */
+static void hash_le(content_hash *h, uint64_t v, size_t n)
+{
+    unsigned char b[8];
+    for (size_t i = 0; i < n; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    hash_bytes(h, b, n);
+}
+
 static uint64_t avalanche(uint64_t x, uint64_t m1, uint64_t m2)
 {
     x ^= x >> 31;
@@ -156,12 +166,14 @@ static uint64_t avalanche(uint64_t x, uint64_t m1, uint64_t m2)
 }
 
 /* Each field is a tag byte (absent / present) and its value, so that NULL,
- * "" and field boundaries are all distinct. */
+ * "" and field boundaries are all distinct; numbers little-endian (times 8
+ * bytes, reals their IEEE 754 bits, enumerations 4 bytes). */
 static void hash_field(content_hash *h, const cx__store_field *f, const void *row)
 {
     unsigned char tag[2] = { 0, (unsigned char)f->kind };
     int64_t t;
     double v;
+    uint64_t bits;
     int e;
     switch (f->kind) {
     case CX__FIELD_TEXT: {
@@ -176,20 +188,22 @@ static void hash_field(content_hash *h, const cx__store_field *f, const void *ro
         t = TIME_AT(row, f);
         tag[0] = t != CX_STORE_NO_TIME;
         hash_bytes(h, tag, 2);
-        hash_bytes(h, &t, sizeof t);
+        hash_le(h, (uint64_t)t, 8);
         return;
     case CX__FIELD_REAL:
         v = REAL_AT(row, f);
         tag[0] = !isnan(v);
         hash_bytes(h, tag, 2);
-        if (tag[0])
-            hash_bytes(h, &v, sizeof v);
+        if (tag[0]) {
+            memcpy(&bits, &v, sizeof bits);
+            hash_le(h, bits, 8);
+        }
         return;
     default:
         e = ENUM_AT(row, f);
         tag[0] = 1;
         hash_bytes(h, tag, 2);
-        hash_bytes(h, &e, sizeof e);
+        hash_le(h, (uint64_t)(uint32_t)e, 4);
         return;
     }
 }

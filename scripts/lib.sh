@@ -17,7 +17,7 @@ cx_missing_packages() {
         [ -n "$pkg" ] || continue
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done < "$CX_ROOT/scripts/packages.txt"
-    printf '%s\n' "${missing[@]}"
+    [ "${#missing[@]}" -eq 0 ] || printf '%s\n' "${missing[@]}"
 }
 
 # Installs missing packages when root; otherwise prints the command and fails.

@@ -28,6 +28,11 @@ should surface:
     less, gets slower answers, complains without resolution, gives low
     scores and negative comments, and many of them cancel (churned_at).
 
+The helpdesk keeps the opening hours of calendar.json beside this script:
+calls and chats come in while it is open, e-mails at any hour, and agents
+answer and resolve only while it is open (so e-mail waits overnight and
+over weekends in calendar time, not in business time).
+
 Plain Python, seeded: the same seed gives the same files, byte for byte.
 
 usage: generate.py [--out DIR] [--seed N] [--customers N]
@@ -114,14 +119,59 @@ def iso_utc(t):
     return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def iso_berlin(t):
-    """Local time of the helpdesk with its UTC offset (CET / CEST, switching
-    on the last Sundays of March and October at 01:00 UTC)."""
+def berlin_zone(t):
+    """The helpdesk's zone at t: CET / CEST, switching on the last Sundays
+    of March and October at 01:00 UTC."""
     def last_sunday(month):
-        d = dt.datetime(t.year, month, 31 if month in (3, 10) else 30, 1, tzinfo=dt.timezone.utc)
+        d = dt.datetime(t.year, month, 31, 1, tzinfo=dt.timezone.utc)
         return d - dt.timedelta(days=(d.weekday() + 1) % 7)
-    summer = last_sunday(3) <= t < last_sunday(10)
-    return t.astimezone(BERLIN_SUMMER if summer else BERLIN_WINTER).isoformat(timespec="seconds")
+    return BERLIN_SUMMER if last_sunday(3) <= t < last_sunday(10) else BERLIN_WINTER
+
+
+def iso_berlin(t):
+    """Local time of the helpdesk with its UTC offset."""
+    return t.astimezone(berlin_zone(t)).isoformat(timespec="seconds")
+
+
+class OpeningHours:
+    """The opening hours of calendar.json (its zone is Europe/Berlin):
+    intervals of local wall-clock time per weekday, holidays closed all day
+    or open in the intervals they list."""
+    DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+    def __init__(self, path):
+        cal = json.load(open(path, encoding="utf-8"))
+        assert cal["timezone"] == "Europe/Berlin", "the generator knows Berlin's offsets only"
+        self.week = [cal["week"][d] for d in self.DAYS]
+        self.holidays = {}
+        for h in cal.get("holidays", []):
+            day = h if isinstance(h, str) else h["date"]
+            self.holidays[dt.date.fromisoformat(day)] = [] if isinstance(h, str) else h["open"]
+
+    def intervals(self, day):
+        """The open intervals of a local date, as UTC datetimes."""
+        noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc)
+        zone = berlin_zone(noon)
+        spans = self.holidays.get(day, self.week[day.weekday()])
+        for a, b in spans:
+            yield tuple(dt.datetime.combine(day, dt.time.fromisoformat(x), zone).astimezone(dt.timezone.utc)
+                        for x in (a, b))
+
+    def after(self, t, seconds):
+        """The instant `seconds` of opening hours after t; t itself is first
+        moved to the next opening when the helpdesk is closed."""
+        day = t.astimezone(berlin_zone(t)).date()
+        while True:
+            for a, b in self.intervals(day):
+                if t < b:
+                    start = max(t, a)
+                    if seconds <= (b - start).total_seconds():
+                        return start + dt.timedelta(seconds=seconds)
+                    seconds -= (b - start).total_seconds()
+            day += dt.timedelta(days=1)
+
+
+HOURS = OpeningHours(os.path.join(os.path.dirname(os.path.abspath(__file__)), "calendar.json"))
 
 
 def pick(r, weighted):
@@ -266,7 +316,9 @@ class Generator:
             return r.choice((0, 2, 3, 4, 5, 5, 6, 6, 6))
         return r.choice((7, 8, 8))
 
-    def survey(self, c, metric, touchpoint, t, survey, ticket=""):
+    def survey(self, c, metric, touchpoint, t, survey, ticket="", at=None):
+        """An answer given at t, or written at `at` (when the helpdesk's
+        hours moved it); none at or after the year's end."""
         r = self.r
         if t >= YEAR_END:
             return
@@ -281,10 +333,20 @@ class Generator:
         comment = ""
         if r.random() < 0.35:
             comment = r.choice(COMMENTS[c.lang][mood])
-        self.answers.append([c.id, touchpoint, metric, score, t, comment, survey, ticket])
+        at = at or t
+        if at < YEAR_END:
+            self.answers.append([c.id, touchpoint, metric, score, at, comment, survey, ticket])
 
     # ---- tickets --------------------------------------------------------
     def contact(self, c, t, subject):
+        """A ticket. Its steps run on two clocks: `last` adds the waits as
+        they are drawn and decides what happens, as if the helpdesk never
+        closed; `at` is what is written, in the hours of calendar.json
+        (calls and chats wait for the opening, spread over its first hour;
+        agents answer and resolve only while it is open; customers write
+        at any hour). So the opening hours move the times of tickets, of
+        their calls, chats and surveys, and nothing else: the rest of the
+        data set is drawn as without them."""
         r = self.r
         if t >= YEAR_END or c.activity(t) == 0:
             return
@@ -292,54 +354,57 @@ class Generator:
         touchpoint = {"phone": "hotline", "chat": "chat_support", "email": "email_support"}[channel]
         ticket_id = "T%05d" % (len(self.tickets) + 1)
         agent = r.choice(AGENTS[channel])
-        events = [(t, "opened", "customer", subject)]
+        at = t if channel == "email" else HOURS.after(HOURS.after(t, 0), t.minute * 60 + t.second)
+        opened, last, steps = at, t, [(t, at, "opened", "customer", subject)]
         if channel == "phone":
-            self.event(c, "hotline", "call", t, "")
+            self.event(c, "hotline", "call", at, "")
         elif channel == "chat":
-            self.event(c, "chat_support", "chat", t, "")
+            self.event(c, "chat_support", "chat", at, "")
+
+        def step(seconds, kind, author, text, by_agent):
+            nonlocal last, at
+            last += dt.timedelta(seconds=seconds)
+            at = HOURS.after(at, seconds) if by_agent else at + dt.timedelta(seconds=seconds)
+            steps.append((last, at, kind, author, text))
+
         # First response: chat in minutes, phone after the queue, e-mail in hours.
         wait = {"chat": lognormal_seconds(r, 100, 0.7),
                 "phone": lognormal_seconds(r, 420 if t.month < 7 else 1260, 0.6),
                 "email": lognormal_seconds(r, 5 * 3600, 0.8)}[channel]
         if c.drifting:
             wait *= 1.8
-        reply = t + dt.timedelta(seconds=wait)
         one_touch = r.random() < {"chat": 0.72, "phone": 0.42, "email": 0.55}[channel] * (0.6 if c.drifting else 1)
-        events.append((reply, "agent_reply", agent, "Thanks for reaching out, let me check that for you."))
-        last = reply
+        step(wait, "agent_reply", agent, "Thanks for reaching out, let me check that for you.", True)
         if not one_touch:
             for _ in range(r.choice((1, 1, 2, 3))):
-                last += dt.timedelta(seconds=lognormal_seconds(r, 3 * 3600, 1.0))
-                events.append((last, "customer_message", "customer", "Any news? This is still not solved."))
-                last += dt.timedelta(seconds=lognormal_seconds(r, 2 * 3600 if channel != "chat" else 600, 0.8))
-                events.append((last, "agent_reply", agent, "Sorry for the delay, I have escalated it."))
+                step(lognormal_seconds(r, 3 * 3600, 1.0), "customer_message", "customer",
+                     "Any news? This is still not solved.", False)
+                step(lognormal_seconds(r, 2 * 3600 if channel != "chat" else 600, 0.8), "agent_reply", agent,
+                     "Sorry for the delay, I have escalated it.", True)
         unresolved = r.random() < (0.25 if c.drifting else 0.04)
-        status, resolved = "open", ""
+        status, resolved = "open", None
         if not unresolved:
-            last += dt.timedelta(seconds=lognormal_seconds(r, 1800 if one_touch else 4 * 3600, 0.6))
-            events.append((last, "resolved", agent, ""))
-            status, resolved = "resolved", last
+            step(lognormal_seconds(r, 1800 if one_touch else 4 * 3600, 0.6), "resolved", agent, "", True)
+            status, resolved = "resolved", steps[-1]
             if r.random() < (0.15 if channel == "phone" else 0.05) and not one_touch:
-                last += dt.timedelta(days=r.uniform(1, 5))
-                events.append((last, "reopened", "customer", "The problem is back."))
-                last += dt.timedelta(seconds=lognormal_seconds(r, 6 * 3600, 0.7))
-                events.append((last, "agent_reply", agent, "We are looking into it again."))
-                last += dt.timedelta(seconds=lognormal_seconds(r, 3600, 0.5))
-                events.append((last, "resolved", agent, ""))
-                resolved = last
-        if any(e[0] >= YEAR_END for e in events):
+                step(r.uniform(1, 5) * 86400, "reopened", "customer", "The problem is back.", False)
+                step(lognormal_seconds(r, 6 * 3600, 0.7), "agent_reply", agent, "We are looking into it again.", True)
+                step(lognormal_seconds(r, 3600, 0.5), "resolved", agent, "", True)
+                resolved = steps[-1]
+        if any(e[0] >= YEAR_END for e in steps):
             return
         priority = "high" if subject.startswith(("Payment", "Refund")) else r.choice(("normal", "normal", "low"))
-        self.tickets.append([ticket_id, c.id, channel, touchpoint, subject, priority, agent, status, t, resolved])
-        for e in events:
-            self.ticket_events.append([ticket_id] + list(e))
+        if all(e[1] < YEAR_END for e in steps):
+            self.tickets.append([ticket_id, c.id, channel, touchpoint, subject, priority, agent, status, opened,
+                                 resolved[1] if resolved else ""])
+            for e in steps:
+                self.ticket_events.append([ticket_id] + list(e[1:]))
         if status == "resolved" and r.random() < 0.6:
-            after = resolved + dt.timedelta(hours=r.uniform(1, 24))
-            self.survey(c, "csat", touchpoint, after, "support", ticket_id)
-            if r.random() < 0.6:
-                self.survey(c, "ces", touchpoint, after + dt.timedelta(seconds=20), "support", ticket_id)
-            if r.random() < 0.6:
-                self.survey(c, "nps", touchpoint, after + dt.timedelta(seconds=40), "support", ticket_id)
+            after = dt.timedelta(hours=r.uniform(1, 24))
+            for metric, seconds in (("csat", 0), ("ces", 20), ("nps", 40)):
+                if metric == "csat" or r.random() < 0.6:
+                    delay = after + dt.timedelta(seconds=seconds)
+                    self.survey(c, metric, touchpoint, resolved[0] + delay, "support", ticket_id, resolved[1] + delay)
 
     def generate_reviews(self):
         r = self.r

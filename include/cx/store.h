@@ -694,7 +694,7 @@ CX_API int cx_store_each_answer(cx_store *s, const cx_store_filter *filter, cx_s
  * Visits tickets, each with all its events in time order. Tickets known
  * only from their events (no ticket row imported) are visited too, with
  * `opened_ms` #CX_STORE_NO_TIME and status #CX_STORE_TICKET_UNKNOWN, when
- * no time range is set.
+ * the filter sets neither a time range nor a customer or touchpoint.
  * @param[in] s the store
  * @param[in] filter which tickets (time range on `opened_ms`), or NULL
  * @param[in] fn called once per ticket
@@ -850,8 +850,9 @@ CX_API int cx_import_result_init(cx_import_result *result, unsigned int version)
  * facts already stored are skipped, entities rewritten with the same values.
  *
  * Columns are matched by name to the fields of docs/data-format.md (after
- * `column_map`); unknown columns are ignored; a missing required column is
- * an error before any row is read.
+ * `column_map`); unknown columns are ignored; a missing required column,
+ * or a CSV header without a column the map names, is an error before any
+ * row is read.
  *
  * @param[in,out] out what was done, or NULL; `out->version` set by the caller
  * @param[in,out] s the store (not read-only)

@@ -153,6 +153,24 @@ static void test_import_csv_rfc4180(void **state)
     cx_store_close(s);
 }
 
+/* A last line ended by a lone CR (a CR LF file cut before its final LF):
+ * the CR ends the record, in an unquoted and in a quoted last field. */
+static void test_import_csv_final_cr(void **state)
+{
+    (void)state;
+    cx_store *s = memory_store();
+    cx_import_result r = CX_IMPORT_RESULT_INIT;
+    assert_ok(import_text(s, "events.csv", "customer_id,touchpoint,timestamp\r\nc1,home,2025-01-01T00:00:00Z\r",
+                          NULL, &r));
+    assert_ok(import_text(s, "events.csv", "customer_id,timestamp,touchpoint\r\nc2,2025-01-01T00:00:00Z,\"cart\"\r",
+                          NULL, &r));
+    rows ev = events_of(s);
+    assert_int_equal(ev.n, 2);
+    assert_true(ev.t[0] == T2025);
+    assert_string_equal(ev.b[1], "cart");
+    cx_store_close(s);
+}
+
 static void test_import_timestamps(void **state)
 {
     (void)state;
@@ -407,6 +425,11 @@ static void test_import_column_map(void **state)
     assert_status(import_text(s, "events.csv", "customer_id,touchpoint,customer_id,timestamp\na,b,c,0\n", &o, NULL),
                   CX_EFORMAT);
     assert_error_mentions("columns 1 and 3 are both named \"customer_id\"");
+    /* A mapped column the header lacks is a mistake, even for an optional
+     * field: its values would silently be dropped. */
+    o.column_map = "customer_id=user,touchpoint=where,timestamp=ts,value=amount";
+    assert_status(import_text(s, "events.csv", csv, &o, NULL), CX_EFORMAT);
+    assert_error_mentions("events.csv:1: the column \"amount\" mapped to value is missing (columns: user, where, ts, extra)");
     assert_int_equal(count(s, CX_STORE_EVENTS), 1);
     cx_store_close(s);
 }
@@ -718,6 +741,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_csv_rfc4180),
+        cmocka_unit_test(test_import_csv_final_cr),
         cmocka_unit_test(test_import_timestamps),
         cmocka_unit_test(test_import_local_times),
         cmocka_unit_test(test_import_errors_name_the_place),

@@ -16,32 +16,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok $1"; }
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    [ -s "$work/err" ] && sed 's/^/    /' "$work/err" | tail -n 8
-    return 0
-}
-# run CMD...: runs with stdout in $work/out and stderr in $work/err; sets $code.
-run() {
-    "$@" >"$work/out" 2>"$work/err"
-    code=$?
-}
-# expect CODE NAME CMD...: the command exits with CODE.
-expect() {
-    local want=$1 name=$2
-    shift 2
-    run "$@"
-    if [ "$code" -eq "$want" ]; then ok "$name"; else bad "$name (exit $code, expected $want)"; fi
-}
-# says FILE FRAGMENT NAME: FILE contains FRAGMENT.
-says() {
-    if grep -qF -- "$2" "$1"; then ok "$3"; else bad "$3: \"$2\" not in $(basename "$1"): $(head -c 300 "$1")"; fi
-}
+. "$(dirname "$0")/cli-lib.bash"
 
 if [ ! -x "$CX" ]; then
     echo "cx was not built ($CX)"
@@ -64,6 +39,33 @@ says "$work/err" "unknown option --frobnicate" "unknown option named"
 expect 2 "cx import without files: exit 2" "$CX" import -s "$work/x.db"
 expect 2 "bad option value: exit 2" "$CX" report --period fortnight
 expect 2 "cx without a command: exit 2" "$CX"
+# Dates and offsets on the command line are read whole and exactly.
+expect 2 "--from a day that does not exist: exit 2" "$CX" report -s "$work/x.db" --from 2025-02-30
+expect 2 "--from with text after the offset: exit 2" "$CX" report -s "$work/x.db" --from 2025-01-01T00:00:00+01:00x
+printf 'customer_id,touchpoint,timestamp\nc1,home,2025-01-01T08:29:00Z\nc1,cart,2025-01-01T08:31:00Z\n' >"$work/ev.csv"
+expect 0 "--from with an offset +hhmm" "$CX" journey --json --from 2025-01-01T10:00:00+0130 "$work/ev.csv"
+says "$work/out" '"events": 1' "--from 10:00+0130 is 08:30Z: one of the two events"
+printf 'customer_id,touchpoint,timestamp\nc1,home,2025-01-01T10:00:00\n' >"$work/events.csv"
+expect 2 "--local-offset with text after it: exit 2" "$CX" import -s "$work/x.db" --local-offset +05:30x "$work/events.csv"
+says "$work/err" "--local-offset +05:30x is not an offset" "the bad offset is named"
+expect 0 "--local-offset +0530" "$CX" import -q -s "$work/local.db" --local-offset +0530 "$work/events.csv"
+# 2025-01-01T10:00 at +05:30 is 04:30Z: 1735689600000 (2025-01-01T00:00Z) + 4.5 x 3600000 ms
+[ "$(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")" = 1735705800000 ] &&
+    ok "--local-offset +0530 shifts by 5 h 30 min" || bad "--local-offset +0530: $(sqlite3 "$work/local.db" "SELECT timestamp_ms FROM events")"
+
+# ---- scripts/lib.sh: the package check of scripts/demo and scripts/test -----------------
+run bash -c '. "$1/scripts/lib.sh"; cx_missing_packages' _ "$CX_ROOT"
+if grep -q '^$' "$work/out"; then bad "cx_missing_packages lists an empty package name"; else ok "cx_missing_packages lists only names"; fi
+if [ ! -s "$work/out" ]; then
+    # Everything installed: nothing to do, and no root needed for it.
+    cp "$CX_ROOT/scripts/lib.sh" "$CX_ROOT/scripts/packages.txt" "$work/" && mkdir -p "$work/scripts" &&
+        mv "$work/lib.sh" "$work/packages.txt" "$work/scripts/" && chmod -R a+rX "$work/scripts" && chmod 0755 "$work"
+    as_nobody=()
+    [ "$(id -u)" -eq 0 ] && as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+    run "${as_nobody[@]}" bash -c '. "$1/scripts/lib.sh"; cx_install_packages' _ "$work"
+    [ "$code" -eq 0 ] && ok "cx_install_packages: nothing missing, nothing asked of a user who is not root" ||
+        bad "cx_install_packages fails with every package installed"
+fi
 
 # ---- cx metric (DESIGN.md contract) against Python -----------------------------------
 metric_check() { # metric_check KIND NUMBERS [OPTIONS...]
@@ -111,13 +113,7 @@ expect 2 "cx metric: unknown metric: exit 2" bash -c "echo 1 | '$CX' metric happ
 
 # ---- the sample data set -------------------------------------------------------------
 sample=$CX_BUILD/sample
-stamp=$(sha256sum "$CX_ROOT/examples/data/generate.py" | cut -c1-16)
-if [ "$(cat "$sample/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    run "$PY" "$CX_ROOT/examples/data/generate.py" --out "$sample"
-    if [ "$code" -eq 0 ]; then echo "$stamp" >"$sample/.stamp"; ok "sample generated: $(cat "$work/out")"; else bad "sample generator"; fi
-else
-    ok "sample reused ($sample)"
-fi
+cli_sample && ok "sample ready ($sample)" || bad "sample generator"
 "$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g1" >/dev/null &&
     "$PY" "$CX_ROOT/examples/data/generate.py" --customers 150 --out "$work/g2" >/dev/null &&
     diff -r "$work/g1" "$work/g2" >/dev/null && ok "the generator is deterministic (same seed, same bytes)" ||
@@ -172,10 +168,47 @@ run "$PY" "$CX_ROOT/tests/cli/check_html.py" "$work/report.html" "$work/report.p
 cat "$work/out"
 [ "$code" -eq 0 ] && ok "HTML report: Chromium, no console errors, SVG charts, screenshot not blank" ||
     bad "HTML report checks in Chromium"
+# Red is the bad side: the detractors' terms in the keyword chart, the
+# negative NPS of a touchpoint; promoters' terms and positive NPS are blue.
+"$PY" - "$work/report.html" <<'PY' && ok "HTML charts draw the bad side red" || bad "HTML chart colours"
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+def bars(section):
+    html = re.search(r'<section id="%s">(.*?)</section>' % section, page, re.S).group(1)
+    chart = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    return [(float(v), c == " neg") for c, v in re.findall(r'<rect class="bar( neg)?"[^>]*><title>[^<]*: (-?[0-9.]+)', chart)]
+kw = bars("keywords")  # z > 0: detractors' terms
+tp = bars("touchpoints")  # NPS by touchpoint
+ok = kw and tp and all(red == (z > 0) for z, red in kw) and all(red == (v < 0) for v, red in tp)
+sys.exit(0 if ok else "keywords %s touchpoints %s" % (kw[:3], tp[:3]))
+PY
+# The keyword table (issue 9): each listed term of both groups in a table
+# cell, with its z and counts as in the JSON report.
+"$PY" - "$work/report.html" "$work/report.json" <<'PY' && ok "HTML keyword table" || bad "HTML keyword table"
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+section = re.search(r'<section id="keywords">(.*?)</section>', page, re.S).group(1)
+tables = [t for t in re.findall(r"<table>.*?</table>", section, re.S) if "detractors write" in t]
+kw = json.load(open(sys.argv[2]))["sections"]["keywords"]
+rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for r in re.findall(r"<tr>(.*?)</tr>", tables[0])] if tables else []
+want = [t["term"] for t in kw["detractor_terms"]] + [t["term"] for t in kw["promoter_terms"]]
+got = [c for r in rows for c in r]
+sys.exit(0 if want and all(t in got for t in want) else "terms %s, cells %s" % (want[:4], got[:8]))
+PY
 run "$PY" "$CX_ROOT/tests/cli/check_html.py" --self-test "$work"
 [ "$code" -eq 0 ] && ok "the Chromium checks fail a broken page" || bad "Chromium self-test: $(tail -n 1 "$work/out")"
 expect 4 "cx report --html /dev/full: exit 4" "$CX" report -s "$store" -q --html /dev/full
 says "$work/err" "No space left on device" "a full output device is named"
+# Every command's output to a full device fails with exit 4, not silently.
+cp "$sample/touchpoints.csv" "$work/touchpoints.csv"
+for cmd in "metric nps" "sentiment" "calendar --calendar $CX_ROOT/examples/data/calendar.json 2025-03-07T16:00:00+01:00 2025-03-10T10:00:00+01:00" \
+           "import -s $work/full-out.db $work/touchpoints.csv" "report -s $store" "journey -s $store" "risk -s $store" \
+           "service -s $store" "lifetime -s $store"; do
+    # shellcheck disable=SC2086
+    run bash -c 'echo 9 | "$0" "$@" >/dev/full' "$CX" $cmd
+    [ "$code" -eq 4 ] && grep -q "writing to standard output failed: No space left on device" "$work/err" &&
+        ok "cx ${cmd%% *} >/dev/full: exit 4, named" || bad "cx ${cmd%% *} >/dev/full: exit $code"
+done
 
 # ---- bad input, exit codes ------------------------------------------------------------------
 mkdir -p "$work/in"

@@ -255,6 +255,19 @@ checked "report service section in business hours equals the reference" \
     "$PY" "$REF" report "$sample" "$work/report.json" --calendar "$CAL"
 checked "the other report figures are unchanged (report_reference)" \
     "$PY" "$CX_ROOT/tests/reference/report_reference.py" "$sample" "$work/report.json"
+# The sample's helpdesk keeps the calendar's hours: calls and chats come in
+# while it is open and are answered within minutes in calendar and business
+# time alike; e-mails wait overnight (calendar time), not in business time.
+"$PY" - "$work/report.json" <<'PY' && ok "the sample's helpdesk keeps its calendar's hours" || bad "sample helpdesk hours"
+import json, sys
+by = {c["channel"]: c for c in json.load(open(sys.argv[1]))["sections"]["service"]["by_channel"]}
+med = lambda ch, key: by[ch][key]["median"]
+ok = all(0.8 * med(ch, "first_response_seconds") <= med(ch, "first_response_business_seconds") > 0
+         for ch in ("phone", "chat"))
+ok = ok and med("email", "first_response_seconds") > 2 * med("email", "first_response_business_seconds") > 0
+sys.exit(0 if ok else "first response medians: %s" % {ch: (med(ch, "first_response_seconds"),
+         med(ch, "first_response_business_seconds")) for ch in by})
+PY
 checked "keywords section: counts, terms and sentiment" \
     "$PY" "$CX_ROOT/tests/cli/check_keywords.py" "$sample" "$work/report.json"
 expect 0 "cx report --calendar (text)" "$CX" report -s "$store" --calendar "$CAL"

@@ -279,6 +279,25 @@ static void test_fact_keys(void **state)
     b = a;
     b.channel = "c";
     assert_string_not_equal(cx__store_fact_key(t, &a, ka), cx__store_fact_key(t, &b, kb));
+    /* Keys are stored: the same on every machine and in every version.
+     * Expected values: tests/reference/store_fact_key_reference.py. */
+    assert_string_equal(cx__store_fact_key(t, &a, ka), "#184b649f79ed3bb28bbcd830c5a548b3");
+    b = a;
+    b.customer_id = "C1";
+    b.touchpoint = "web_payment";
+    b.type = "purchase";
+    b.timestamp_ms = 1735689600000LL;
+    b.value = 59.9;
+    b.session_id = "S1";
+    assert_string_equal(cx__store_fact_key(t, &b, kb), "#16e648785b2d789b05efc706464d4a04");
+    cx_store_answer an = CX_STORE_ANSWER_INIT;
+    an.customer_id = "C7";
+    an.touchpoint = "hotline";
+    an.metric = CX_METRIC_NPS;
+    an.score = 3;
+    an.timestamp_ms = -86400000LL;
+    assert_string_equal(cx__store_fact_key(cx__store_table_desc(CX_STORE_ANSWERS), &an, kb),
+                        "#4ecb29287b7085c28c9b20cec9fd4b49");
     /* An id is its own key. */
     a.event_id = "E1";
     assert_string_equal(cx__store_fact_key(t, &a, ka), "E1");

@@ -1,5 +1,5 @@
 /* Helpers shared by the subcommands of `cx`. */
-#define _DEFAULT_SOURCE /* timegm */
+#define _DEFAULT_SOURCE /* gmtime_r */
 #include "cli.h"
 
 #include <ctype.h>
@@ -45,6 +45,13 @@ int cli_fail(int code, const char *command, const char *fmt, ...)
 int cli_fail_status(const char *command, int status)
 {
     return cli_fail(cli_exit_code(status), command, "%s", cx_last_error());
+}
+
+int cli_finish_stdout(const char *command, int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_fail(CX_EXIT_IO, command, "writing to standard output failed: %s", strerror(errno));
+    return rc;
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -171,40 +178,25 @@ bool cli_parse_confidence(const char *s, double *out)
 
 bool cli_parse_time(const char *s, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
+    /* cx_instant_parse() wants a date-time with an offset: a date is its
+     * midnight and a date-time without an offset is UTC. */
+    size_t n = strlen(s);
+    const char *time = strpbrk(s, "Tt ");
+    bool zoned = time != NULL && (strpbrk(time, "Zz+") != NULL || strchr(time, '-') != NULL);
+    char text[64];
+    if (n == 10)
+        snprintf(text, sizeof text, "%sT00:00:00Z", s);
+    else if (time != NULL && !zoned && n < sizeof text - 1)
+        snprintf(text, sizeof text, "%sZ", s);
+    else if (n < sizeof text)
+        snprintf(text, sizeof text, "%s", s);
+    else
         return false;
-    const char *rest = s + n;
-    int offset_min = 0;
-    if (*rest == 'T' || *rest == ' ') {
-        int m = 0;
-        if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &m) != 2)
-            return false;
-        rest += 1 + m;
-        if (*rest == ':' && sscanf(rest + 1, "%2d%n", &sec, &m) == 1)
-            rest += 1 + m;
-        if (*rest == 'Z') {
-            rest++;
-        } else if (*rest == '+' || *rest == '-') {
-            int oh, om = 0;
-            if (sscanf(rest + 1, "%2d:%2d", &oh, &om) < 1)
-                return false;
-            offset_min = (*rest == '-' ? -1 : 1) * (oh * 60 + om);
-            rest += strlen(rest);
-        }
-    }
-    if (*rest != '\0' || h > 23 || mi > 59 || sec > 59)
+    int64_t seconds;
+    int32_t nanos;
+    if (cx_instant_parse(&seconds, &nanos, text) != CX_OK)
         return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    *out = ((int64_t)t - offset_min * 60) * 1000;
+    *out = seconds * 1000 + nanos / 1000000;
     return true;
 }
 

@@ -31,6 +31,10 @@ int cli_exit_code(int status);
 int cli_fail(int code, const char *command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prints cx_last_error() for a failed libcx call; returns its exit code. */
 int cli_fail_status(const char *command, int status);
+/* Flushes standard output; when that fails (a full disk, a closed pipe)
+ * prints "cx <command>: writing to standard output failed: <reason>" and
+ * returns 4, else returns `rc`. The last step of every command. */
+int cli_finish_stdout(const char *command, int rc);
 /* Prints "cx <command>: <message>; see cx <command> --help", returns 2. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -62,7 +66,9 @@ bool cli_parse_double(const char *s, double *out);
 bool cli_parse_u64(const char *s, uint64_t *out);
 /* A confidence level in (0, 1), or a percentage in (1, 100). */
 bool cli_parse_confidence(const char *s, double *out);
-/* ISO 8601 date or date-time (UTC unless zoned) to ms. */
+/* ISO 8601 date (its midnight, UTC) or date-time (UTC unless it has Z or an
+ * offset: +hh:mm, +hhmm, +hh) to ms; false for anything else, including
+ * days that do not exist and text after the time. */
 bool cli_parse_time(const char *s, int64_t *out);
 /* Seconds, optionally negative and with a unit: "90", "90s", "30m", "1.5h",
  * "2d" (whole seconds after the unit is applied). */

@@ -239,5 +239,5 @@ int cx_cmd_calendar(int argc, char **argv)
     default: rc = show(cal); break;
     }
     cx_calendar_free(cal);
-    return rc;
+    return rc == CX_EXIT_OK ? cli_finish_stdout("calendar", rc) : rc;
 }

@@ -78,17 +78,28 @@ typedef struct import_args {
     cli_args a;
 } import_args;
 
+/* 0, Z, or +hh, +hh:mm, +hhmm (or -), up to 23:59, and nothing after. */
 static bool parse_offset(const char *s, int32_t *minutes)
 {
     if (strcmp(s, "0") == 0 || strcmp(s, "Z") == 0) {
         *minutes = 0;
         return true;
     }
-    int h, m = 0;
-    char sign = s[0];
-    if ((sign != '+' && sign != '-') || sscanf(s + 1, "%2d:%2d", &h, &m) < 1 || h > 23 || m > 59)
+    const char *d = s + 1;
+    size_t n = strlen(s);
+    bool ok = (s[0] == '+' || s[0] == '-') && (n == 3 || n == 5 || (n == 6 && d[2] == ':'));
+    int digits[4] = { 0 }, k = 0;
+    for (size_t i = 1; ok && i < n; i++) {
+        if (s[i] == ':' && i == 3)
+            continue;
+        ok = s[i] >= '0' && s[i] <= '9';
+        if (ok)
+            digits[k++] = s[i] - '0';
+    }
+    int h = digits[0] * 10 + digits[1], m = digits[2] * 10 + digits[3];
+    if (!ok || h > 23 || m > 59)
         return false;
-    *minutes = (sign == '-' ? -1 : 1) * (h * 60 + m);
+    *minutes = (s[0] == '-' ? -1 : 1) * (h * 60 + m);
     return true;
 }
 
@@ -175,8 +186,6 @@ static int parse_args(int argc, char **argv, import_args *ia)
 typedef struct progress_state {
     bool draw;
     double started;
-    int last_percent;
-    uint64_t last_rows;
 } progress_state;
 
 static double now_seconds(void)
@@ -288,7 +297,7 @@ static int import_one(cx_store *s, import_args *ia, const char *file)
             return cli_fail(CX_EXIT_FAILURE, "import", "out of memory");
         o.reject_path = reject;
     }
-    progress_state ps = { !ia->quiet && !ia->json && cli_stderr_is_tty(), now_seconds(), -1, 0 };
+    progress_state ps = { !ia->quiet && !ia->json && cli_stderr_is_tty(), now_seconds() };
     o.progress = on_progress;
     o.payload = &ps;
     cx_import_result r = CX_IMPORT_RESULT_INIT;
@@ -329,5 +338,5 @@ int cx_cmd_import(int argc, char **argv)
         rc = import_one(s, &ia, ia.a.operands[i]);
     cx_store_close(s);
     cli_args_free(&ia.a);
-    return rc;
+    return rc == CX_EXIT_OK ? cli_finish_stdout("import", rc) : rc;
 }

@@ -252,7 +252,7 @@ int cx_cmd_journey(int argc, char **argv)
     if (rc == CX_EXIT_OK)
         rc = ja.json || ja.dot ? print_buffer(j, &ja) : print_text(j, &ja);
     cx_journey_free(j);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "journey", "writing to standard output failed");
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("journey", rc);
     return rc;
 }

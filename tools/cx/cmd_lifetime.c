@@ -362,7 +362,7 @@ int cx_cmd_lifetime(int argc, char **argv)
         print_text(&o, &rows, &la);
     outlook_free(&o);
     lifetime_rows_free(&rows);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "lifetime", "writing to standard output failed");
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("lifetime", rc);
     return rc;
 }

@@ -224,5 +224,5 @@ int cx_cmd_metric(int argc, char **argv)
         }
     }
     cx_metric_free(m);
-    return rc;
+    return rc == CX_EXIT_OK ? cli_finish_stdout("metric", rc) : rc;
 }

@@ -19,7 +19,9 @@ static const char *const help =
     "their intervals; answers and scores per touchpoint and channel; ticket\n"
     "service times and first-contact resolution per channel; activity per\n"
     "touchpoint and month; keywords of detractors and promoters and the\n"
-    "sentiment of comments. Definitions are in docs/cli.md.\n"
+    "sentiment of comments; journeys (funnel, graph, bottlenecks); the\n"
+    "customers most at risk of churning, with their reasons. Definitions are\n"
+    "in docs/cli.md.\n"
     "\n"
     "options:\n"
     "  -s, --store FILE       the store (default $CX_STORE, else cx.db); opened read-only\n"
@@ -183,7 +185,7 @@ static const char page_css[] =
     "h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #4e79a7}"
     "nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0 1rem}"
     "th,td{padding:.2rem .7rem;border-bottom:1px solid #e3e3e3;text-align:left}td.num{text-align:right;"
-    "font-variant-numeric:tabular-nums}.cards{display:flex;flex-wrap:wrap;gap:.6rem}.card{border:1px solid #ddd;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}.cards{display:flex;flex-wrap:wrap;gap:.6rem}.card{border:1px solid #ddd;"
     "border-radius:6px;padding:.4rem .8rem;min-width:7rem}.card b{display:block;font-size:1.3rem}"
     ".card span{color:#666;font-size:.85rem}footer{margin-top:3rem;color:#777;font-size:.85rem}";
 
@@ -245,13 +247,6 @@ static int collect_all(const report_ctx *ctx, void **states)
     return CX_EXIT_OK;
 }
 
-static int flush_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout))
-        return cli_fail(CX_EXIT_IO, "report", "writing to standard output failed: %s", strerror(errno));
-    return CX_EXIT_OK;
-}
-
 int cx_cmd_report(int argc, char **argv)
 {
     report_args ra;
@@ -280,7 +275,7 @@ int cx_cmd_report(int argc, char **argv)
     else if (rc == CX_EXIT_OK && !ra.quiet)
         print_text(&ra.ctx, states, stdout);
     if (rc == CX_EXIT_OK)
-        rc = flush_stdout();
+        rc = cli_finish_stdout("report", rc);
     if (rc == CX_EXIT_OK && ra.html != NULL)
         rc = save_html(ra.html, &ra.ctx, states);
     for (size_t i = 0; i < N_SECTIONS; i++)

@@ -109,7 +109,7 @@ static void print_text(const risk_list *l)
     printf("  %4s  %-16s %5s  %s\n", "rank", "customer", "score", "reasons (contribution to the score)");
     for (size_t i = 0; i < l->n_top; i++) {
         char reasons[1024];
-        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 4);
+        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 4, "; ");
         printf("  %4zu  %-16.16s %5.3f  %s\n", i + 1, l->top[i].id, l->top[i].score, reasons);
     }
 }
@@ -160,8 +160,8 @@ static int run(const risk_args *ra)
     else
         print_text(&l);
     risk_list_free(&l);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "risk", "writing to standard output failed");
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("risk", rc);
     return rc;
 }
 

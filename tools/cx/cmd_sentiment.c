@@ -281,8 +281,8 @@ int cx_cmd_sentiment(int argc, char **argv)
         return rc;
     int st = cx_sentiment_doc_new(&doc);
     rc = st == CX_OK ? run(&s, an, doc) : cli_fail_status("sentiment", st);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "sentiment", "writing to standard output failed");
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("sentiment", rc);
     cx_sentiment_doc_free(doc);
     cx_sentiment_free(an);
     return rc;

@@ -399,8 +399,8 @@ int cx_cmd_service(int argc, char **argv)
         service_print_json(&fig, stdout);
     else if (rc == CX_EXIT_OK)
         service_print_text(&fig, stdout);
-    if (rc == CX_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = cli_fail(CX_EXIT_IO, "service", "writing to standard output failed: %s", strerror(errno));
+    if (rc == CX_EXIT_OK)
+        rc = cli_finish_stdout("service", rc);
     release(&fig);
     cx_store_close(store);
     cx_calendar_free(cal);

@@ -213,7 +213,7 @@ static void html(const report_ctx *ctx, const void *state, FILE *out)
     for (size_t i = 0; bars != NULL && notes != NULL && i < n; i++) {
         const tally_entry *e = &a->touchpoints.items[i];
         snprintf(notes[i], sizeof notes[i], "%s", e->data ? (const char *)e->data : "");
-        bars[i] = (svg_bar){ e->key, notes[i], 100.0 * (double)e->count / (double)a->total, NAN, NAN };
+        bars[i] = (svg_bar){ e->key, notes[i], 100.0 * (double)e->count / (double)a->total, NAN, NAN, false };
         hi = fmax(hi, bars[i].value);
     }
     if (bars != NULL && notes != NULL)

@@ -113,7 +113,7 @@ static void html_chart(FILE *out, const cx_funnel *f, size_t n, double confidenc
         snprintf(labels[m], sizeof labels[m], "%.56s%s", st.stage, st.goal ? " (goal)" : "");
         snprintf(notes[m], sizeof notes[m], "n=%s", count);
         bars[m] = (svg_bar){ labels[m], notes[m], 100 * st.overall_rate, 100 * st.overall_ci_low,
-                             100 * st.overall_ci_high };
+                             100 * st.overall_ci_high, false };
         m++;
     }
     char title[128];

@@ -303,6 +303,30 @@ static void json(const report_ctx *ctx, const void *state, jw *w)
     jw_end(w);
 }
 
+/* The terms side by side, as in the terminal: term, z, and how many
+ * detractors and promoters used it. */
+static void html_terms_table(FILE *out, const keywords *k)
+{
+    fputs("<table><tr><th>detractors write</th><th>z</th><th>detractors</th><th>promoters</th>"
+          "<th>promoters write</th><th>z</th><th>detractors</th><th>promoters</th></tr>\n", out);
+    for (size_t i = 0; i < TOP_TERMS && (i < k->n_top[0] || i < k->n_top[1]); i++) {
+        fputs("<tr>", out);
+        for (int g = 0; g < 2; g++) {
+            const cx_keyword *t = &k->top[g][i];
+            if (i >= k->n_top[g]) {
+                fputs("<td></td><td></td><td></td><td></td>", out);
+                continue;
+            }
+            fputs("<td>", out);
+            html_text(out, t->term);
+            fprintf(out, "</td><td class=\"num\">%.1f</td><td class=\"num\">%llu</td><td class=\"num\">%llu</td>", t->z,
+                    (unsigned long long)t->count_a, (unsigned long long)t->count_b);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</table>\n", out);
+}
+
 static void html_terms(FILE *out, const keywords *k)
 {
     svg_bar bars[2 * TOP_TERMS];
@@ -314,14 +338,16 @@ static void html_terms(FILE *out, const keywords *k)
             const cx_keyword *t = &k->top[g][i];
             snprintf(notes[m], sizeof notes[m], "%llu / %llu", (unsigned long long)t->count_a,
                      (unsigned long long)t->count_b);
-            bars[m] = (svg_bar){ t->term, notes[m], t->z, NAN, NAN };
+            bars[m] = (svg_bar){ t->term, notes[m], t->z, NAN, NAN, true }; /* detractors' terms in red */
             m++;
             lo = fmin(lo, t->z);
             hi = fmax(hi, t->z);
         }
-    if (m > 0)
-        svg_hbars(out, "Terms of detractors (z > 0) and promoters (z < 0); detractors / promoters using them", bars, m,
+    if (m > 0) {
+        svg_hbars(out, "Terms of detractors (z > 0, red) and promoters (z < 0, blue); detractors / promoters using them", bars, m,
                   lo, hi, "");
+        html_terms_table(out, k);
+    }
     char a[32], b[32];
     cli_format_count(k->detractors, a, sizeof a);
     cli_format_count(k->promoters, b, sizeof b);
@@ -361,7 +387,7 @@ static void html_sentiment(FILE *out, const report_ctx *ctx, const keywords *k, 
         if (has_neg && bars != NULL && notes != NULL) {
             cli_format_count(neg.count, count, sizeof count);
             snprintf(notes[m], sizeof notes[m], "n=%s", count);
-            bars[m] = (svg_bar){ e->key, notes[m], neg.value, neg.ci_low, neg.ci_high };
+            bars[m] = (svg_bar){ e->key, notes[m], neg.value, neg.ci_low, neg.ci_high, false };
             m++;
         }
     }

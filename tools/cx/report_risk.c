@@ -47,9 +47,9 @@ static void text(const report_ctx *ctx, const void *state, FILE *out)
     cli_format_count(l->scored, scored, sizeof scored);
     fprintf(out, "  as of %s, %s customers scored 0..1 (mean %.3f); churned customers left out\n", when, scored,
             l->mean_score);
-    for (size_t i = 0; i < l->n_top; i++) {
-        char reasons[512];
-        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 3);
+    for (size_t i = 0; i < l->n_top; i++) { /* one reason a line, under the first */
+        char reasons[1024];
+        risk_reasons_text(reasons, sizeof reasons, l->top[i].why, 3, "\n                         ");
         fprintf(out, "  %2zu %-12.12s %5.3f  %s\n", i + 1, l->top[i].id, l->top[i].score, reasons);
     }
 }
@@ -112,7 +112,7 @@ static void html(const report_ctx *ctx, const void *state, FILE *out)
     }
     svg_bar bars[LISTED];
     for (size_t i = 0; i < l->n_top && i < LISTED; i++)
-        bars[i] = (svg_bar){ l->top[i].id, main_reason(l->top[i].why), 100 * l->top[i].score, NAN, NAN };
+        bars[i] = (svg_bar){ l->top[i].id, main_reason(l->top[i].why), 100 * l->top[i].score, NAN, NAN, false };
     svg_hbars(out, "Churn-risk score x 100 of the customers most at risk, with the largest reason", bars,
               l->n_top < LISTED ? l->n_top : LISTED, 0, 100, "");
     char when[16], scored[32];

@@ -369,7 +369,7 @@ static void html_times(FILE *out, const service *s, bool resolution)
         if (isnan(p50))
             continue;
         snprintf(notes[m], sizeof notes[m], "p90 %.1f%s", p90, unit);
-        bars[m] = (svg_bar){ s->tickets.items[i].key, notes[m], p50, p50, p90 };
+        bars[m] = (svg_bar){ s->tickets.items[i].key, notes[m], p50, p50, p90, false };
         m++;
     }
     char title[128];

@@ -224,7 +224,7 @@ static void html_chart(FILE *out, const report_ctx *ctx, const touchpoints *t, i
         char count[32];
         cli_format_count(res.count, count, sizeof count);
         snprintf(notes[m], sizeof notes[m], "n=%s", count);
-        bars[m] = (svg_bar){ r[i].entry->key, notes[m], res.value, res.ci_low, res.ci_high };
+        bars[m] = (svg_bar){ r[i].entry->key, notes[m], res.value, res.ci_low, res.ci_high, false };
         m++;
         lo = fmin(lo, res.ci_low);
         hi = fmax(hi, res.ci_high);

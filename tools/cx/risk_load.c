@@ -387,7 +387,8 @@ void risk_list_free(risk_list *l)
     memset(l, 0, sizeof *l);
 }
 
-void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size_t max_reasons)
+void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size_t max_reasons,
+                       const char *separator)
 {
     size_t n = 0, at = 0, shown = 0;
     buf[0] = '\0';
@@ -397,8 +398,9 @@ void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size
         if (cx_risk_explanation_get(&ev, e, i) != CX_OK || (ev.status == CX_OK && !(ev.contribution > 0)))
             continue;
         int w = ev.status == CX_OK
-                    ? snprintf(buf + at, cap - at, "%s%s (+%.2f)", shown ? "; " : "", ev.detail, ev.contribution)
-                    : snprintf(buf + at, cap - at, "%srule %s failed: %s", shown ? "; " : "", ev.rule_id, ev.detail);
+                    ? snprintf(buf + at, cap - at, "%s%s (+%.2f)", shown ? separator : "", ev.detail, ev.contribution)
+                    : snprintf(buf + at, cap - at, "%srule %s failed: %s", shown ? separator : "", ev.rule_id,
+                               ev.detail);
         if (w < 0)
             break;
         at += (size_t)w;

@@ -41,8 +41,10 @@ int risk_load(risk_list *out, cx_store *store, const risk_setup *setup);
 void risk_list_free(risk_list *l);
 
 /* The reasons of an explanation: its entries with a contribution > 0 (and
- * failed rules), as "detail (+0.25); ..." in at most `cap` bytes. */
-void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size_t max_reasons);
+ * failed rules), as "detail (+0.25)" joined by `separator` ("; ", or a line
+ * break and an indent), in at most `cap` bytes. */
+void risk_reasons_text(char *buf, size_t cap, const cx_risk_explanation *e, size_t max_reasons,
+                       const char *separator);
 
 /* One listed customer as a JSON object: rank, customer_id, score and its
  * reasons (evidence with a contribution, and failed rules with an error). */

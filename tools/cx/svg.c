@@ -165,7 +165,7 @@ void svg_hbars(FILE *out, const char *title, const svg_bar *bars, size_t n, doub
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 6, y + 12);
         html_text(out, b->label);
         fprintf(out, "</text><rect class=\"bar%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
-                b->value < 0 ? " neg" : "", fmin(v, zero), y + 2, fabs(v - zero), row - 8);
+                (b->value < 0) != b->positive_is_bad ? " neg" : "", fmin(v, zero), y + 2, fabs(v - zero), row - 8);
         html_text(out, b->label);
         fprintf(out, ": %.1f%s</title></rect>", b->value, unit);
         if (!isnan(b->lo) && !isnan(b->hi))

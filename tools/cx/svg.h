@@ -20,11 +20,13 @@ void svg_trend(FILE *out, const char *title, const svg_point *pts, size_t n, dou
                const char *unit);
 
 /* A horizontal bar: a value with an optional interval (lo, hi) drawn as a
- * whisker; `note` is printed after the value (e.g. "n=1,234"). */
+ * whisker; `note` is printed after the value (e.g. "n=1,234"). Negative
+ * bars are red (the bad side), or with `positive_is_bad` positive ones. */
 typedef struct svg_bar {
     const char *label;
     const char *note;
     double value, lo, hi;
+    bool positive_is_bad;
 } svg_bar;
 
 /* Horizontal bars from x_min (0 or negative for net scores) to x_max. */
