@@ -1,10 +1,12 @@
 /*
  * String interning hash table: see hashmap_internal.h.
  *
- * Linear probing over 64-bit slots that carry the high half of the key's
- * hash beside its index, so most probes that do not match are rejected
- * without touching the entry; an entry (16 bytes) and the key's bytes are
- * read only for a likely match.
+ * Linear probing over 64-bit slots that carry the low half of the key's
+ * hash beside its index: the slot's position comes from those bits, so a
+ * table can be rehashed from its slots alone, and the bits above the
+ * position reject most probes that do not match without touching the
+ * entry. An entry (16 bytes) holds the key's place and first 8 bytes, so
+ * keys of up to 8 bytes are compared without reading the arena.
  */
 #include <string.h>
 
@@ -13,7 +15,10 @@
 
 #define SLOT_INDEX(s) ((uint32_t)(s) - 1u)
 #define SLOT_TAG(s) ((uint32_t)((s) >> 32))
-#define HASH_TAG(h) ((uint32_t)((h) >> 32))
+#define HASH_TAG(h) ((uint32_t)(h))
+#define PLACE_OFFSET(p) ((size_t)((p) >> 24))
+#define PLACE_LENGTH(p) ((size_t)((p) & 0xFFFFFFu))
+#define KEY_MAX_LENGTH 0xFFFFFFu
 
 void cx__hashmap_init(cx__hashmap *m)
 {
@@ -57,15 +62,20 @@ static uint64_t make_slot(uint64_t hash, uint32_t index)
     return (uint64_t)HASH_TAG(hash) << 32 | (uint64_t)(index + 1u);
 }
 
-static uint64_t entry_hash(const cx__hashmap *m, uint64_t slot)
+/* The first 8 bytes of a key, zero-padded. */
+static uint64_t key_prefix(const void *key, size_t len)
 {
-    return (uint64_t)SLOT_TAG(slot) << 32 | m->entries[SLOT_INDEX(slot)].hash_low;
+    uint64_t prefix = 0;
+    memcpy(&prefix, key, len < 8 ? len : 8);
+    return prefix;
 }
 
-static bool key_equals(const cx__hashmap *m, uint32_t index, const void *key, size_t len)
+static bool key_equals(const cx__hashmap *m, uint32_t index, const void *key, size_t len, uint64_t prefix)
 {
     const cx__hashmap_entry *e = &m->entries[index];
-    return e->length == len && memcmp(m->arena + e->offset, key, len) == 0;
+    if (e->prefix != prefix || PLACE_LENGTH(e->place) != len)
+        return false;
+    return len <= 8 || memcmp(m->arena + PLACE_OFFSET(e->place) + 8, (const char *)key + 8, len - 8) == 0;
 }
 
 static int64_t probe(const cx__hashmap *m, uint64_t hash, const void *key, size_t len, size_t *slot_out)
@@ -73,14 +83,14 @@ static int64_t probe(const cx__hashmap *m, uint64_t hash, const void *key, size_
     size_t mask = m->slot_count - 1;
     size_t slot = (size_t)hash & mask;
     uint32_t tag = HASH_TAG(hash);
+    uint64_t prefix = key_prefix(key, len);
     for (;;) {
         uint64_t s = m->slots[slot];
         if (s == 0) {
             *slot_out = slot;
             return -1;
         }
-        if (SLOT_TAG(s) == tag && m->entries[SLOT_INDEX(s)].hash_low == (uint32_t)hash
-            && key_equals(m, SLOT_INDEX(s), key, len))
+        if (SLOT_TAG(s) == tag && key_equals(m, SLOT_INDEX(s), key, len, prefix))
             return SLOT_INDEX(s);
         slot = (slot + 1) & mask;
     }
@@ -121,8 +131,8 @@ static void find_group(const cx__hashmap *m, const char *const *keys, size_t n, 
             PREFETCH(&m->entries[SLOT_INDEX(first[k])]);
     }
     for (size_t k = 0; k < n; k++)
-        if (first[k] != 0 && SLOT_TAG(first[k]) == HASH_TAG(hash[k]))
-            PREFETCH(m->arena + m->entries[SLOT_INDEX(first[k])].offset);
+        if (len[k] > 8 && first[k] != 0 && SLOT_TAG(first[k]) == HASH_TAG(hash[k]))
+            PREFETCH(m->arena + PLACE_OFFSET(m->entries[SLOT_INDEX(first[k])].place));
     for (size_t k = 0; k < n; k++)
         out[k] = probe(m, hash[k], keys[k], len[k], &slot);
 }
@@ -148,7 +158,7 @@ static int rehash(cx__hashmap *m, size_t slot_count)
         uint64_t s = m->slots[old];
         if (s == 0)
             continue;
-        size_t slot = (size_t)entry_hash(m, s) & mask;
+        size_t slot = (size_t)SLOT_TAG(s) & mask; /* the slot keeps the hash's low half */
         while (slots[slot] != 0)
             slot = (slot + 1) & mask;
         slots[slot] = s;
@@ -161,7 +171,8 @@ static int rehash(cx__hashmap *m, size_t slot_count)
 
 static int reserve_entries(cx__hashmap *m, size_t key_len)
 {
-    if (m->count >= UINT32_MAX - 1 || key_len > UINT32_MAX - 1)
+    /* Below 2^31 keys the slot array stays within 2^32 slots, the hash bits a slot keeps. */
+    if (m->count >= (1u << 31) - 1 || key_len > KEY_MAX_LENGTH || m->arena_len > (SIZE_MAX >> 24) - key_len - 1)
         return CX_ENOMEM;
     /* Keep the load factor under 1/2. */
     if ((m->count + 1) * 2 > m->slot_count && rehash(m, m->slot_count ? m->slot_count * 2 : 16) != CX_OK)
@@ -193,7 +204,7 @@ int cx__hashmap_intern(cx__hashmap *m, const void *key, size_t len, uint32_t *in
         return CX_ENOMEM;
     probe(m, hash, key, len, &slot); /* slots may have moved */
     uint32_t i = (uint32_t)m->count++;
-    m->entries[i] = (cx__hashmap_entry){ m->arena_len, (uint32_t)len, (uint32_t)hash };
+    m->entries[i] = (cx__hashmap_entry){ (uint64_t)m->arena_len << 24 | len, key_prefix(key, len) };
     memcpy(m->arena + m->arena_len, key, len);
     m->arena[m->arena_len + len] = '\0';
     m->arena_len += len + 1;
@@ -212,26 +223,26 @@ void cx__hashmap_pop(cx__hashmap *m)
     size_t key_len;
     const char *key = cx__hashmap_key(m, i, &key_len);
     size_t slot = (size_t)cx__hash_bytes(key, key_len) & mask;
-    while (SLOT_INDEX(m->slots[slot]) != i || m->slots[slot] == 0)
+    while (m->slots[slot] == 0 || SLOT_INDEX(m->slots[slot]) != i)
         slot = (slot + 1) & mask;
     /* Backward-shift deletion keeps probe chains intact. */
     size_t hole = slot;
     for (size_t next = (hole + 1) & mask; m->slots[next] != 0; next = (next + 1) & mask) {
-        size_t home = (size_t)entry_hash(m, m->slots[next]) & mask;
+        size_t home = (size_t)SLOT_TAG(m->slots[next]) & mask;
         if (((next - home) & mask) >= ((next - hole) & mask)) {
             m->slots[hole] = m->slots[next];
             hole = next;
         }
     }
     m->slots[hole] = 0;
-    m->arena_len = m->entries[i].offset;
+    m->arena_len = PLACE_OFFSET(m->entries[i].place);
     m->count--;
 }
 
 const char *cx__hashmap_key(const cx__hashmap *m, uint32_t index, size_t *len)
 {
-    if (len) *len = m->entries[index].length;
-    return m->arena + m->entries[index].offset;
+    if (len) *len = PLACE_LENGTH(m->entries[index].place);
+    return m->arena + PLACE_OFFSET(m->entries[index].place);
 }
 
 size_t cx__hashmap_memory(const cx__hashmap *m)

@@ -10,16 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One key: where it is in the arena, and the low half of its hash (the
- * high half is in its slot). 16 bytes, so one entry is one cache access. */
+/* One key: its place and length in the arena, and its first 8 bytes, so
+ * that keys of up to 8 bytes compare without reading the arena. 16 bytes:
+ * one entry is one cache access. */
 typedef struct cx__hashmap_entry {
-    uint64_t offset;      /* start of the key in the arena */
-    uint32_t length;      /* key length */
-    uint32_t hash_low;    /* low 32 bits of the key's hash */
+    uint64_t place;       /* offset in the arena << 24 | length (< 2^24) */
+    uint64_t prefix;      /* the key's first 8 bytes, zero-padded */
 } cx__hashmap_entry;
 
 typedef struct cx__hashmap {
-    uint64_t *slots;      /* 0 = empty, else (hash >> 32) << 32 | (index + 1) */
+    uint64_t *slots;      /* 0 = empty, else (low 32 bits of the hash) << 32 | (index + 1) */
     size_t slot_count;    /* power of two */
     cx__hashmap_entry *entries; /* per index */
     size_t count, cap;

@@ -153,6 +153,20 @@ static void test_core_hashmap(void **state)
         assert_int_equal(cx__hashmap_find(&map, key, strlen(key)), i < 15000 ? (int64_t)i : -1);
         assert_int_equal(cx__hashmap_find(&copy, key, strlen(key)), i);
     }
+    /* Keys around the 8 bytes an entry keeps inline: same prefixes, other lengths. */
+    cx__hashmap short_keys;
+    cx__hashmap_init(&short_keys);
+    const char *ab = "abcdefghijkl";
+    for (size_t len = 0; len <= 12; len++) {
+        uint32_t at;
+        assert_ok(cx__hashmap_intern(&short_keys, ab, len, &at, NULL));
+        assert_int_equal(at, len);
+    }
+    for (size_t len = 0; len <= 12; len++)
+        assert_int_equal(cx__hashmap_find(&short_keys, ab, len), (int64_t)len);
+    assert_int_equal(cx__hashmap_find(&short_keys, "abcdefghijkX", 12), -1); /* differs after the prefix */
+    assert_int_equal(cx__hashmap_find(&short_keys, "abcdefgX", 8), -1);      /* differs inside it */
+    cx__hashmap_destroy(&short_keys);
     /* Keys may hold NUL bytes and be empty. */
     uint32_t index;
     assert_ok(cx__hashmap_intern(&map, "a\0b", 3, &index, NULL));
