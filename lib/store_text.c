@@ -94,13 +94,6 @@ static bool fail(char *why, size_t cap, const char *fmt, ...)
     return false;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
 static bool parse_date(cursor *c, int64_t *days, char *why, size_t cap)
 {
     int y, m, d;
@@ -108,7 +101,7 @@ static bool parse_date(cursor *c, int64_t *days, char *why, size_t cap)
         return fail(why, cap, "expected YYYY-MM-DD");
     if (m < 1 || m > 12)
         return fail(why, cap, "month %d is outside 1..12", m);
-    if (d < 1 || d > days_in_month(y, m))
+    if (d < 1 || (unsigned)d > cx__days_in_month(y, (unsigned)m))
         return fail(why, cap, "day %d does not exist in that month", d);
     *days = cx__days_from_civil(y, (unsigned)m, (unsigned)d);
     return true;
